@@ -1,0 +1,159 @@
+"""The ``KafkaCluster`` component: a KRaft ``Kafka`` with its ``KafkaNodePool``s and metrics ConfigMap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .config.cluster import ClusterConfig
+from .config.listeners import ListenerConfig
+from .operator import StrimziOperator
+from .resources import StrimziResource
+from .specs.kafka import kafka_spec, node_pool_spec
+from .specs.metrics import metrics_config_map_data
+from .strimzi import (
+    CLUSTER_LABEL,
+    MANAGED_BY_LABELS,
+    TIMEOUT_ANNOTATION,
+    WAIT_FOR_ANNOTATION,
+    WAIT_FOR_READY,
+)
+
+CLUSTER_TYPE = "messaging-platform:kafka:Cluster"
+
+
+class KafkaCluster(pulumi.ComponentResource):
+    """A Strimzi ``Kafka`` cluster in KRaft mode with dedicated or dual-role node pools.
+
+    Args:
+        name: the Kafka resource's name (also ``metadata.name`` and the ``strimzi.io/cluster`` label).
+        config: the validated cluster config (:class:`ClusterConfig`, e.g. from an environment preset).
+        operator: the operator that reconciles it; every child waits for it to be ready.
+        namespace: the cluster's Namespace resource, when this program creates it.
+
+    Children: ``{name}-metrics`` (ConfigMap of JMX exporter rules, when metrics are on),
+    ``{name}-pool-{pool}`` (one KafkaNodePool each) and ``{name}-kafka``. The Kafka resource waits
+    for Strimzi's ``Ready`` condition, so a spec the operator rejects fails ``pulumi up``. With
+    ``protect: true`` the Kafka resource and node pools cannot be deleted by an update.
+    """
+
+    cluster_name: str
+    """The Kafka resource's name."""
+    namespace: str
+    """The namespace the cluster runs in."""
+    config: ClusterConfig
+    """The config the cluster was built from."""
+    bootstrap_servers: dict[str, pulumi.Output[str]]
+    """Bootstrap address per listener name; external ones come from the Kafka status once deployed."""
+    cluster_ca_secret: str
+    """Secret holding the cluster CA certificate clients trust (key ``ca.crt``)."""
+    clients_ca_secret: str
+    """Secret holding the clients CA certificate (for mutual TLS)."""
+    kafka: StrimziResource
+    """The ``Kafka`` custom resource; topics and users depend on it."""
+
+    def __init__(
+        self,
+        name: str,
+        config: ClusterConfig,
+        operator: StrimziOperator | None = None,
+        namespace: k8s.core.v1.Namespace | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(CLUSTER_TYPE, name, None, opts)
+        self.cluster_name = name
+        self.namespace = config.namespace
+        self.config = config
+        ready: list[pulumi.Resource] = [*(operator.ready if operator else []), *([namespace] if namespace else [])]
+        strimzi_opts = pulumi.ResourceOptions(parent=self, depends_on=ready, protect=config.protect)
+
+        metrics_name = None
+        config_maps: list[pulumi.Resource] = []
+        if config.metrics.enabled:
+            metrics_name = f"{name}-metrics"
+            config_maps.append(
+                k8s.core.v1.ConfigMap(
+                    f"{name}-metrics",
+                    metadata={"name": metrics_name, "namespace": config.namespace, "labels": self._labels()},
+                    data=metrics_config_map_data(),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=ready),
+                )
+            )
+
+        pools = [
+            StrimziResource(
+                f"{name}-pool-{pool_name}",
+                kind="KafkaNodePool",
+                metadata={"name": pool_name, "namespace": config.namespace, "labels": self._labels()},
+                spec=node_pool_spec(name, pool_name, pool, config),
+                opts=strimzi_opts,
+            )
+            for pool_name, pool in config.node_pools.items()
+        ]
+        self.kafka = StrimziResource(
+            f"{name}-kafka",
+            kind="Kafka",
+            metadata={
+                "name": name,
+                "namespace": config.namespace,
+                "labels": dict(MANAGED_BY_LABELS),
+                "annotations": {
+                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
+                    TIMEOUT_ANNOTATION: str(config.ready_timeout_seconds),
+                },
+            },
+            spec=kafka_spec(config, metrics_name),
+            opts=pulumi.ResourceOptions.merge(
+                strimzi_opts, pulumi.ResourceOptions(depends_on=[*pools, *config_maps])
+            ),
+        )
+        self.cluster_ca_secret = f"{name}-cluster-ca-cert"
+        self.clients_ca_secret = f"{name}-clients-ca-cert"
+        self.bootstrap_servers = {
+            listener_name: self._bootstrap(listener_name, listener)
+            for listener_name, listener in sorted(config.listeners.items())
+        }
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "namespace": self.namespace,
+                "bootstrap_servers": self.bootstrap_servers,
+                "cluster_ca_secret": self.cluster_ca_secret,
+                "clients_ca_secret": self.clients_ca_secret,
+            }
+        )
+
+    @property
+    def broker_count(self) -> int:
+        """How many brokers the cluster runs (topics may not ask for more replicas)."""
+        return self.config.broker_count
+
+    def _labels(self) -> dict[str, str]:
+        return {**MANAGED_BY_LABELS, CLUSTER_LABEL: self.cluster_name}
+
+    def _bootstrap(self, listener_name: str, listener: ListenerConfig) -> pulumi.Output[str]:
+        in_cluster = internal_bootstrap(self.cluster_name, self.namespace, listener_name, listener)
+        if not listener.external:
+            return pulumi.Output.from_input(in_cluster)
+        return self.kafka.status.apply(lambda status: reported_bootstrap(status, listener_name) or in_cluster)
+
+
+def reported_bootstrap(status: Any, listener_name: str) -> str | None:
+    """The bootstrap address Strimzi reports for a listener in ``Kafka.status.listeners``."""
+    for entry in (status or {}).get("listeners") or []:
+        if entry.get("name") == listener_name and entry.get("bootstrapServers"):
+            return str(entry["bootstrapServers"])
+    return None
+
+
+def internal_bootstrap(cluster: str, namespace: str, listener_name: str, listener: ListenerConfig) -> str:
+    """The in-cluster bootstrap address Strimzi creates for a listener.
+
+    External listeners get their address from the load balancer, node or route, which only the
+    deployed cluster knows; until then the in-cluster service address stands in.
+    Ref: https://strimzi.io/docs/operators/latest/deploying#con-accessing-kafka-from-inside-str
+    """
+    service = f"{cluster}-kafka-bootstrap" if listener.type == "internal" else f"{cluster}-kafka-{listener_name}-bootstrap"
+    return f"{service}.{namespace}.svc:{listener.port}"

@@ -1,0 +1,106 @@
+"""The root of a stack's config: everything under the ``messaging-platform:`` namespace."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+
+from .base import ConfigModel, Problem, raise_problems
+from .cluster import ClusterConfig
+from .errors import MISSING, ConfigError, ConfigProblem, problems_from_validation_error
+from .kubernetes import DnsLabel
+from .operator import OperatorConfig
+from .presets import ENVIRONMENTS, Environment, cluster_preset, merge, operator_preset
+
+PROJECT = "messaging-platform"
+
+
+class StackConfig(ConfigModel):
+    """A whole stack: its environment preset, the Strimzi operator and the Kafka clusters."""
+
+    environment: Environment
+    operator: OperatorConfig = Field(default_factory=OperatorConfig)
+    clusters: dict[DnsLabel, ClusterConfig] = Field(min_length=1)
+
+    @property
+    def watched_namespaces(self) -> list[str]:
+        """The namespaces the operator must watch: configured, or those of the clusters."""
+        if self.operator.watch_namespaces is not None:
+            return list(self.operator.watch_namespaces)
+        return sorted({c.namespace for c in self.clusters.values()})
+
+    @model_validator(mode="after")
+    def _operator_sees_clusters(self) -> StackConfig:
+        problems: list[Problem] = []
+        watched = self.operator.watch_namespaces
+        if watched is not None and not self.operator.watch_any_namespace:
+            for name, cluster in self.clusters.items():
+                if cluster.namespace not in watched and cluster.namespace != self.operator.namespace:
+                    problems.append(
+                        (
+                            ("operator", "watchNamespaces"),
+                            f"does not include '{cluster.namespace}', the namespace of cluster '{name}'; "
+                            "the operator would never reconcile it (add it, or remove watchNamespaces)",
+                            watched,
+                        )
+                    )
+        raise_problems(problems)
+        return self
+
+
+def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -> StackConfig:
+    """Validate a stack's config (keys without the ``messaging-platform:`` prefix).
+
+    The environment's preset is merged under the given values first. Raises :class:`ConfigError`
+    listing every problem with its full key path, the value received and what is allowed.
+    """
+    prefix = f"{PROJECT}:"
+    allowed = sorted(StackConfig.allowed_keys())
+    problems = [
+        ConfigProblem(f"{prefix}{key}", _unknown_key_message(key, allowed))
+        for key in values
+        if key not in allowed
+    ]
+    environment = values.get("environment")
+    if environment not in ENVIRONMENTS:
+        problems.append(
+            ConfigProblem(
+                f"{prefix}environment",
+                f"choose the preset: {' or '.join(ENVIRONMENTS)}",
+                environment if "environment" in values else MISSING,
+            )
+        )
+    for key in ("operator", "clusters"):
+        if key in values and not isinstance(values[key], Mapping):
+            problems.append(ConfigProblem(f"{prefix}{key}", "must be a map of keys", values[key]))
+    if problems:
+        raise ConfigError(problems, source)
+
+    raw = _with_presets(environment, values)
+    try:
+        return StackConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation_error(exc, raw, prefix), source) from None
+
+
+def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[str, Any]:
+    clusters = values.get("clusters") or {}
+    return {
+        **{k: v for k, v in values.items() if k not in {"operator", "clusters"}},
+        "operator": merge(operator_preset(environment), values.get("operator") or {}),
+        "clusters": {
+            name: merge(cluster_preset(environment), cluster if isinstance(cluster, Mapping) else {})
+            if cluster is None or isinstance(cluster, Mapping)
+            else cluster
+            for name, cluster in clusters.items()
+        },
+    }
+
+
+def _unknown_key_message(key: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown config key; allowed keys: {', '.join(allowed)}{hint}"

@@ -1,0 +1,248 @@
+"""An in-process Pulumi engine: runs a program against the SDK's mock monitor and records everything.
+
+No CLI, no provider plugins, no cluster. It stands in for the engine the way ``pulumi preview``
+would see the program: each registration's type, name, parent, options and inputs (secrets masked),
+plus the stack outputs. It drives SDK internals (settings, ``run_in_stack``), hence the exact pin
+of ``pulumi`` in ``requirements.txt``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import runpy
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks, rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime import stack as runtime_stack
+
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class DuplicateUrnError(RuntimeError):
+    """Two resources with the same URN: the real engine refuses to run such a program."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource as the engine sees it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    protect: bool
+    retain_on_delete: bool
+    depends_on: tuple[str, ...]
+    aliases: tuple[str, ...]
+    inputs: dict[str, Any]
+
+
+@dataclass
+class Recording:
+    """Everything a program run registered, and its stack outputs."""
+
+    project: str
+    stack: str
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_token: str) -> list[Registration]:
+        """Resources of one type token, sorted by URN."""
+        return sorted((r for r in self.resources if r.type == type_token), key=lambda r: r.urn)
+
+    def by_urn(self) -> dict[str, Registration]:
+        """Resources keyed by URN."""
+        return {r.urn: r for r in self.resources}
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    def __init__(self, recording: Recording, resource_mocks: mocks.Mocks) -> None:
+        super().__init__(resource_mocks)
+        self.recording = recording
+        self._seen: set[str] = set()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if urn in self._seen:
+            raise DuplicateUrnError(f"two resources would have the URN {urn}; give them distinct names")
+        self._seen.add(urn)
+        self.recording.resources.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                depends_on=tuple(sorted(set(request.dependencies))),
+                aliases=tuple(sorted(_alias_names(request))),
+                inputs=normalize(json_format.MessageToDict(request.object)),
+            )
+        )
+        return super().RegisterResource(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.recording.outputs = normalize(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+class PlanMocks(mocks.Mocks):
+    """Providers stand-in: every resource echoes its inputs back as its state, with a stable id."""
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        """Echo the inputs; generated values (random passwords) get fixed placeholders."""
+        state = dict(args.inputs)
+        state.update(GENERATED_OUTPUTS.get(args.typ, {}))
+        return f"{args.name}-id", state
+
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:
+        """Provider functions return nothing offline."""
+        return {}
+
+
+# Outputs providers compute; offline they are fixed placeholders (always secret where real ones are).
+GENERATED_OUTPUTS: dict[str, dict[str, Any]] = {
+    "random:index/randomPassword:RandomPassword": {"result": "offline-placeholder-password"},
+}
+
+
+def run_program(
+    program: Callable[[], None],
+    project: str,
+    stack: str,
+    config: Mapping[str, str] | None = None,
+    secret_keys: tuple[str, ...] = (),
+    root_directory: Path | None = None,
+    preview: bool = True,
+) -> Recording:
+    """Run ``program`` as a Pulumi program and return what it registered.
+
+    Each run gets a fresh context, so runs never see each other's settings, config or stack.
+    Exceptions raised by the program (a :class:`ConfigError`, say) propagate unchanged.
+    """
+    recording = Recording(project=project, stack=stack)
+
+    def run() -> None:
+        monitor = _RecordingMonitor(recording, PlanMocks())
+        settings = mocks.MockSettings(
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+            engine=mocks.MockEngine(None),
+            project=project,
+            stack=stack,
+            dry_run=preview,
+            organization="organization",
+            root_directory=str(root_directory) if root_directory else None,
+            callbacks=None,
+        )
+        runtime_settings.configure(settings)
+        runtime_config.set_all_config(dict(config or {}), list(secret_keys))
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(runtime_stack.run_in_stack(program))
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+    with _no_ambient_config():
+        contextvars.Context().run(run)
+    recording.resources.sort(key=lambda r: r.urn)
+    return recording
+
+
+def run_main(project_dir: Path, main: str, project: str, stack: str, config: Mapping[str, str],
+             secret_keys: tuple[str, ...] = ()) -> Recording:  # fmt: skip
+    """Run a project's program file (its ``__main__.py``) as ``pulumi preview`` would, from its directory."""
+    program_path = (project_dir / main).resolve()
+    if program_path.is_dir():
+        program_path = program_path / "__main__.py"
+
+    def program() -> None:
+        runpy.run_path(str(program_path), run_name="__main__")
+
+    with _working_directory(project_dir):
+        return run_program(program, project, stack, config, secret_keys, root_directory=project_dir)
+
+
+def normalize(value: Any) -> Any:
+    """Engine wire values as plain JSON: secrets masked, unknowns marked, integers kept integers."""
+    if isinstance(value, dict):
+        signature = value.get(rpc._special_sig_key)
+        if signature == rpc._special_secret_sig:
+            return mask(normalize(value.get("value")))
+        if signature == rpc._special_resource_sig:
+            return value.get("urn", "")
+        if signature == rpc._special_output_value_sig:
+            if "value" not in value:
+                return UNKNOWN
+            inner = normalize(value["value"])
+            return mask(inner) if value.get("secret") else inner
+        return {key: normalize(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [normalize(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    return value
+
+
+def mask(value: Any) -> Any:
+    """Replace every value in a secret with ``[secret]``, keeping map keys (they are not secret)."""
+    if isinstance(value, dict):
+        return {key: mask(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask(item) for item in value]
+    return SECRET
+
+
+def _alias_names(request: Any) -> list[str]:
+    """Former identities of a resource: URNs, or ``type::name`` / ``name`` of alias specs."""
+    names = list(request.aliasURNs)
+    for alias in request.aliases:
+        if alias.urn:
+            names.append(alias.urn)
+        elif alias.spec.name or alias.spec.type:
+            names.append("::".join(part for part in (alias.spec.type, alias.spec.name) if part))
+    return names
+
+
+@contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    inserted = str(path) not in sys.path
+    if inserted:
+        sys.path.insert(0, str(path))
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+        if inserted:
+            sys.path.remove(str(path))
+
+
+@contextmanager
+def _no_ambient_config() -> Iterator[None]:
+    # Config must come from the stack file only, never from a PULUMI_CONFIG* variable in the shell.
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("PULUMI_CONFIG")}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)

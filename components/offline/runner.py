@@ -1,0 +1,55 @@
+"""Plan a stack offline: run its program, validate what it declares, write the results."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..validation.crd_schema import CrdSchemas, SchemaViolation
+from .engine import Recording, run_main
+from .plan import kubernetes_objects, plan_json, write_manifests
+from .project import PulumiProject
+
+
+@dataclass
+class PlanResult:
+    """A planned stack and the findings about it."""
+
+    recording: Recording
+    crd_dir: Path | None
+    validated: int = 0
+    violations: list[SchemaViolation] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether nothing blocks applying this plan."""
+        return not self.violations
+
+
+def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> PlanResult:
+    """Run the stack's program in the offline engine and validate every Strimzi object it declares.
+
+    Raises ConfigError (before any resource is registered) when the stack config is invalid.
+    """
+    config, secret_keys = project.stack_config(stack)
+    recording = run_main(project.directory, project.main, project.name, stack, config, secret_keys)
+    result = PlanResult(recording=recording, crd_dir=crd_dir)
+    if crd_dir is not None:
+        schemas = CrdSchemas.load(crd_dir)
+        for obj in kubernetes_objects(recording):
+            if schemas.covers(obj):
+                result.validated += 1
+                result.violations.extend(schemas.validate(obj))
+    return result
+
+
+def write_plan(result: PlanResult, out_dir: Path) -> list[Path]:
+    """Write ``plan.json`` and ``manifests/`` (replacing an earlier plan's manifests)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan_file = out_dir / "plan.json"
+    plan_file.write_text(plan_json(result.recording))
+    manifests = out_dir / "manifests"
+    if manifests.exists():
+        shutil.rmtree(manifests)
+    return [plan_file, *write_manifests(result.recording, manifests)]

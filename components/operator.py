@@ -1,0 +1,80 @@
+"""The ``StrimziOperator`` component: namespace, CRDs at the operator's version, and the Helm release."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .config.operator import OperatorConfig
+from .specs.operator import operator_values
+from .strimzi import CRDS_URL, HELM_CHART, MANAGED_BY_LABELS, STRIMZI_VERSION
+
+OPERATOR_TYPE = "messaging-platform:strimzi:Operator"
+
+
+class StrimziOperator(pulumi.ComponentResource):
+    """The Strimzi Cluster Operator 1.2.0, installed with Helm.
+
+    Children (logical names derive from ``name``):
+
+    - ``{name}-namespace``: the operator's Namespace.
+    - ``{name}-crds``: the Strimzi CRDs from the release bundle at the chart's version. Helm installs
+      CRDs only on first install and never upgrades them, so the chart runs with ``skipCrds`` and
+      Pulumi applies the CRDs itself: bumping ``STRIMZI_VERSION`` upgrades CRDs and operator
+      together. The CRDs are ``retainOnDelete``: deleting a CRD would delete every Kafka resource.
+      Disabled with ``manageCrds: false`` when the cluster's CRDs are owned elsewhere.
+    - ``{name}-release``: the ``strimzi-kafka-operator`` chart (``atomic``: a failed upgrade rolls
+      back), watching ``watch_namespaces``.
+
+    Everything Strimzi-shaped must depend on :attr:`ready`.
+    """
+
+    namespace: pulumi.Output[str]
+    """The namespace the operator runs in."""
+    release_name: pulumi.Output[str]
+    """The Helm release name."""
+    ready: list[pulumi.Resource]
+    """Resources to depend on before creating Strimzi custom resources."""
+
+    def __init__(
+        self,
+        name: str,
+        config: OperatorConfig,
+        watch_namespaces: list[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(OPERATOR_TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={"name": config.namespace, "labels": MANAGED_BY_LABELS},
+            opts=child,
+        )
+        depends: list[pulumi.Resource] = [namespace]
+        if config.manage_crds:
+            crds = k8s.yaml.v2.ConfigFile(
+                f"{name}-crds",
+                file=CRDS_URL,
+                opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            )
+            depends.append(crds)
+        release = k8s.helm.v3.Release(
+            f"{name}-release",
+            name=name,
+            chart=HELM_CHART,
+            version=STRIMZI_VERSION,
+            namespace=config.namespace,
+            values=operator_values(config, watch_namespaces),
+            skip_crds=True,
+            atomic=True,
+            cleanup_on_fail=True,
+            max_history=10,
+            timeout=config.helm_timeout_seconds,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
+        )
+
+        self.namespace = namespace.metadata.name
+        self.release_name = release.name
+        self.ready = [*depends, release]
+        self.register_outputs({"namespace": self.namespace, "release_name": self.release_name})

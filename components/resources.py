@@ -1,0 +1,41 @@
+"""A Strimzi custom resource whose ``status`` is readable as an output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi_kubernetes import _utilities as k8s_utilities
+
+from .strimzi import API_VERSION
+
+
+class StrimziResource(pulumi.CustomResource):
+    """A ``kafka.strimzi.io/v1`` object managed by the Kubernetes provider.
+
+    Same type token and inputs as ``pulumi_kubernetes.apiextensions.CustomResource``, plus a
+    ``status`` output (``apiextensions.CustomResource`` has none in Python), so components can
+    export what Strimzi reports, such as external bootstrap addresses.
+    """
+
+    api_version: pulumi.Output[str]
+    kind: pulumi.Output[str]
+    metadata: pulumi.Output[Any]
+    spec: pulumi.Output[Any]
+    status: pulumi.Output[Any]
+
+    def __init__(
+        self,
+        resource_name: str,
+        kind: str,
+        metadata: dict[str, Any],
+        spec: dict[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec, "status": None}
+        opts = pulumi.ResourceOptions.merge(k8s_utilities.get_resource_opts_defaults(), opts)
+        super().__init__(f"kubernetes:{API_VERSION}:{kind}", resource_name, props, opts)
+
+    def translate_output_property(self, prop: str) -> str:
+        """Expose ``apiVersion`` as ``api_version``; other keys keep their names."""
+        return "api_version" if prop == "apiVersion" else prop
