@@ -105,9 +105,7 @@ class KafkaCluster(pulumi.ComponentResource):
                 },
             },
             spec=kafka_spec(config, metrics_name),
-            opts=pulumi.ResourceOptions.merge(
-                strimzi_opts, pulumi.ResourceOptions(depends_on=[*pools, *config_maps])
-            ),
+            opts=pulumi.ResourceOptions.merge(strimzi_opts, pulumi.ResourceOptions(depends_on=[*pools, *config_maps])),
         )
         self.cluster_ca_secret = f"{name}-cluster-ca-cert"
         self.clients_ca_secret = f"{name}-clients-ca-cert"
@@ -155,5 +153,7 @@ def internal_bootstrap(cluster: str, namespace: str, listener_name: str, listene
     deployed cluster knows; until then the in-cluster service address stands in.
     Ref: https://strimzi.io/docs/operators/latest/deploying#con-accessing-kafka-from-inside-str
     """
-    service = f"{cluster}-kafka-bootstrap" if listener.type == "internal" else f"{cluster}-kafka-{listener_name}-bootstrap"
+    service = (
+        f"{cluster}-kafka-bootstrap" if listener.type == "internal" else f"{cluster}-kafka-{listener_name}-bootstrap"
+    )
     return f"{service}.{namespace}.svc:{listener.port}"

@@ -74,7 +74,7 @@ class StrimziOperator(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
         )
 
-        self.namespace = namespace.metadata.name
-        self.release_name = release.name
+        self.namespace = namespace.id.apply(lambda _: config.namespace)
+        self.release_name = release.id.apply(lambda _: name)
         self.ready = [*depends, release]
         self.register_outputs({"namespace": self.namespace, "release_name": self.release_name})

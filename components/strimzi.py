@@ -208,6 +208,7 @@ def forbidden_broker_config(key: str) -> bool:
         return False
     return any(key.startswith(prefix) for prefix in FORBIDDEN_BROKER_CONFIG_PREFIXES)
 
+
 # Labels this project puts on every Kubernetes object it declares.
 MANAGED_BY_LABELS: dict[str, str] = {
     "app.kubernetes.io/managed-by": "pulumi",

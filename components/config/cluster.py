@@ -313,7 +313,10 @@ class ClusterConfig(ConfigModel):
                 problems.append(
                     (("config", key), f"exceeds the number of brokers ({brokers}); the operator rejects this", number)
                 )
-        rf, isr = _as_int(self.config.get("default.replication.factor")), _as_int(self.config.get("min.insync.replicas"))
+        rf, isr = (
+            _as_int(self.config.get("default.replication.factor")),
+            _as_int(self.config.get("min.insync.replicas")),
+        )
         if rf is not None and isr is not None and isr > rf:
             problems.append(
                 (

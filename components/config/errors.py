@@ -44,9 +44,7 @@ class ConfigError(pulumi.RunError):
         super().__init__("\n".join([header, *(f"  - {p}" for p in self.problems)]))
 
 
-def problems_from_validation_error(
-    exc: ValidationError, raw: Any, prefix: str = ""
-) -> list[ConfigProblem]:
+def problems_from_validation_error(exc: ValidationError, raw: Any, prefix: str = "") -> list[ConfigProblem]:
     """Turn a pydantic error into problems whose paths are the user's YAML keys.
 
     Pydantic locations also contain union tags (``storage.jbod.volumes``); walking the raw input
@@ -98,12 +96,11 @@ def _resolve(raw: Any, loc: Sequence[str | int]) -> tuple[list[str | int], Any]:
     steps: list[str | int] = []
     current: Any = raw
     for step in loc:
+        if step == "[key]":
+            continue  # pydantic's marker for an invalid map key: the key itself is the path's last step
         if current is MISSING:
             steps.append(step)
-        elif isinstance(current, dict) and step in current:
-            current = current[step]
-            steps.append(step)
-        elif isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current):
+        elif _has_step(current, step):
             current = current[step]
             steps.append(step)
         elif isinstance(current, dict) and not isinstance(step, int) and _is_tag(current, step):
@@ -115,6 +112,12 @@ def _resolve(raw: Any, loc: Sequence[str | int]) -> tuple[list[str | int], Any]:
         else:
             continue
     return steps, current
+
+
+def _has_step(current: Any, step: str | int) -> bool:
+    if isinstance(current, dict):
+        return step in current
+    return isinstance(current, list) and isinstance(step, int) and 0 <= step < len(current)
 
 
 def _is_tag(value: dict[str, Any], step: str) -> bool:

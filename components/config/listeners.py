@@ -164,7 +164,9 @@ class ListenerConfig(ConfigModel):
     def _port_problems(self) -> list[Problem]:
         if self.port in RESERVED_PORTS:
             reserved = ", ".join(map(str, sorted(RESERVED_PORTS)))
-            message = f"is reserved by Strimzi for the Kafka pods ({reserved}); pick another port >= {MIN_LISTENER_PORT}"
+            message = (
+                f"is reserved by Strimzi for the Kafka pods ({reserved}); pick another port >= {MIN_LISTENER_PORT}"
+            )
             return [(("port",), message, self.port)]
         return []
 
@@ -176,7 +178,11 @@ class ListenerConfig(ConfigModel):
             problems.append((("authentication", "type"), "'tls' authentication needs tls: true on the listener", "tls"))
         if self.configuration and self.configuration.broker_cert_chain_and_key and not self.tls:
             problems.append(
-                (("configuration", "brokerCertChainAndKey"), "a custom certificate needs tls: true on the listener", None)
+                (
+                    ("configuration", "brokerCertChainAndKey"),
+                    "a custom certificate needs tls: true on the listener",
+                    None,
+                )
             )
         return problems
 

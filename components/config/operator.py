@@ -45,7 +45,9 @@ class OperatorConfig(ConfigModel):
         for gate in gates:
             match = _GATE.match(gate)
             if match is None:
-                raise ValueError(f"'{gate}' is not a feature gate toggle; write '+Name' to enable or '-Name' to disable")
+                raise ValueError(
+                    f"'{gate}' is not a feature gate toggle; write '+Name' to enable or '-Name' to disable"
+                )
             name = match["name"]
             if name not in FEATURE_GATES:
                 known = ", ".join(sorted(FEATURE_GATES)) or "none"
@@ -60,9 +62,7 @@ class OperatorConfig(ConfigModel):
     def _known_values(cls, values: dict[str, Any]) -> dict[str, Any]:
         typed = sorted(TYPED_VALUE_KEYS & values.keys())
         if typed:
-            raise ValueError(
-                f"set {', '.join(typed)} with the operator's own keys, not under 'values'"
-            )
+            raise ValueError(f"set {', '.join(typed)} with the operator's own keys, not under 'values'")
         unknown = sorted(_unknown_keys(values, HELM_VALUE_KEYS, ""))
         if unknown:
             raise ValueError(

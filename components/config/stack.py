@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -16,6 +16,8 @@ from .operator import OperatorConfig
 from .presets import ENVIRONMENTS, Environment, cluster_preset, merge, operator_preset
 
 PROJECT = "messaging-platform"
+# Pod names are <cluster>-<pool>-<node id>: leave room for two dashes and a 5-digit id.
+MAX_CLUSTER_AND_POOL_NAME = 63 - 2 - 5
 
 
 class StackConfig(ConfigModel):
@@ -33,7 +35,39 @@ class StackConfig(ConfigModel):
         return sorted({c.namespace for c in self.clusters.values()})
 
     @model_validator(mode="after")
-    def _operator_sees_clusters(self) -> StackConfig:
+    def _check_stack(self) -> StackConfig:
+        raise_problems([*self._watch_problems(), *self._pool_name_problems()])
+        return self
+
+    def _pool_name_problems(self) -> list[Problem]:
+        # KafkaNodePools are namespaced objects named after the pool; pods are named
+        # <cluster>-<pool>-<node id> and must fit a 63-character DNS label.
+        problems: list[Problem] = []
+        owners: dict[tuple[str, str], str] = {}
+        for name, cluster in self.clusters.items():
+            for pool in cluster.node_pools:
+                owner = owners.setdefault((cluster.namespace, pool), name)
+                if owner != name:
+                    problems.append(
+                        (
+                            ("clusters", name, "nodePools", pool),
+                            f"cluster '{owner}' in namespace '{cluster.namespace}' already has a node pool "
+                            f"named '{pool}'; KafkaNodePool names are unique per namespace, rename one",
+                            pool,
+                        )
+                    )
+                if len(name) + len(pool) > MAX_CLUSTER_AND_POOL_NAME:
+                    problems.append(
+                        (
+                            ("clusters", name, "nodePools", pool),
+                            f"pod names '{name}-{pool}-<id>' would exceed 63 characters; keep the cluster and "
+                            f"pool names under {MAX_CLUSTER_AND_POOL_NAME} characters together",
+                            pool,
+                        )
+                    )
+        return problems
+
+    def _watch_problems(self) -> list[Problem]:
         problems: list[Problem] = []
         watched = self.operator.watch_namespaces
         if watched is not None and not self.operator.watch_any_namespace:
@@ -47,8 +81,7 @@ class StackConfig(ConfigModel):
                             watched,
                         )
                     )
-        raise_problems(problems)
-        return self
+        return problems
 
 
 def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -> StackConfig:
@@ -60,9 +93,7 @@ def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -
     prefix = f"{PROJECT}:"
     allowed = sorted(StackConfig.allowed_keys())
     problems = [
-        ConfigProblem(f"{prefix}{key}", _unknown_key_message(key, allowed))
-        for key in values
-        if key not in allowed
+        ConfigProblem(f"{prefix}{key}", _unknown_key_message(key, allowed)) for key in values if key not in allowed
     ]
     environment = values.get("environment")
     if environment not in ENVIRONMENTS:
@@ -79,7 +110,7 @@ def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -
     if problems:
         raise ConfigError(problems, source)
 
-    raw = _with_presets(environment, values)
+    raw = _with_presets(cast(Environment, environment), values)
     try:
         return StackConfig.model_validate(raw)
     except ValidationError as exc:

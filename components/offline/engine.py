@@ -13,6 +13,7 @@ import contextvars
 import os
 import runpy
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -110,8 +111,8 @@ class PlanMocks(mocks.Mocks):
         state.update(GENERATED_OUTPUTS.get(args.typ, {}))
         return f"{args.name}-id", state
 
-    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:
-        """Provider functions return nothing offline."""
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        """Provider functions return nothing offline (the mock monitor requires a dict, not a tuple)."""
         return {}
 
 
@@ -125,6 +126,7 @@ def run_program(
     program: Callable[[], None],
     project: str,
     stack: str,
+    *,
     config: Mapping[str, str] | None = None,
     secret_keys: tuple[str, ...] = (),
     root_directory: Path | None = None,
@@ -149,14 +151,34 @@ def run_program(
             organization="organization",
             root_directory=str(root_directory) if root_directory else None,
             callbacks=None,
+            # MockSettings leaves these to a process-wide default; a run must never see another's tasks.
+            outputs=set(),
+            lock=threading.Lock(),
         )
         runtime_settings.configure(settings)
         runtime_config.set_all_config(dict(config or {}), list(secret_keys))
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        failed = False
+
+        def on_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            # Once the program has failed, the SDK's outputs resolve to that same error; the error
+            # itself is raised to the caller, so the echoes from unawaited futures are dropped.
+            if not failed:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(on_loop_error)
         try:
             loop.run_until_complete(runtime_stack.run_in_stack(program))
+        except BaseException:
+            failed = True
+            raise
         finally:
+            # A failed program leaves registrations in flight; settle them before closing the loop.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             asyncio.set_event_loop(None)
             loop.close()
 
@@ -166,8 +188,15 @@ def run_program(
     return recording
 
 
-def run_main(project_dir: Path, main: str, project: str, stack: str, config: Mapping[str, str],
-             secret_keys: tuple[str, ...] = ()) -> Recording:  # fmt: skip
+def run_main(
+    project_dir: Path,
+    main: str,
+    project: str,
+    stack: str,
+    *,
+    config: Mapping[str, str],
+    secret_keys: tuple[str, ...] = (),
+) -> Recording:
     """Run a project's program file (its ``__main__.py``) as ``pulumi preview`` would, from its directory."""
     program_path = (project_dir / main).resolve()
     if program_path.is_dir():
@@ -177,7 +206,7 @@ def run_main(project_dir: Path, main: str, project: str, stack: str, config: Map
         runpy.run_path(str(program_path), run_name="__main__")
 
     with _working_directory(project_dir):
-        return run_program(program, project, stack, config, secret_keys, root_directory=project_dir)
+        return run_program(program, project, stack, config=config, secret_keys=secret_keys, root_directory=project_dir)
 
 
 def normalize(value: Any) -> Any:

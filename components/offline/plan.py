@@ -52,8 +52,7 @@ def kubernetes_objects(recording: Recording) -> list[dict[str, Any]]:
     return [
         r.inputs
         for r in recording.resources
-        if r.custom and r.type.startswith("kubernetes:") and not r.type.startswith(_NOT_OBJECTS)
-        and "kind" in r.inputs
+        if r.custom and r.type.startswith("kubernetes:") and not r.type.startswith(_NOT_OBJECTS) and "kind" in r.inputs
     ]
 
 

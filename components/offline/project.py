@@ -67,4 +67,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping) and set(value) == {"secure"}:
         return "[secret]"
     return value
-

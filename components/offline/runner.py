@@ -33,7 +33,7 @@ def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> Plan
     Raises ConfigError (before any resource is registered) when the stack config is invalid.
     """
     config, secret_keys = project.stack_config(stack)
-    recording = run_main(project.directory, project.main, project.name, stack, config, secret_keys)
+    recording = run_main(project.directory, project.main, project.name, stack, config=config, secret_keys=secret_keys)
     result = PlanResult(recording=recording, crd_dir=crd_dir)
     if crd_dir is not None:
         schemas = CrdSchemas.load(crd_dir)

@@ -39,42 +39,89 @@ KAFKA_RULES: list[dict[str, Any]] = [
         clientId="$3",
         broker="$4:$5",
     ),
-    _rule(r"kafka.server<type=(.+), cipher=(.+), protocol=(.+), listener=(.+), networkProcessor=(.+)><>connections",
-          "kafka_server_$1_connections_tls_info", "GAUGE",
-          cipher="$2", protocol="$3", listener="$4", networkProcessor="$5"),  # fmt: skip
-    _rule(r"kafka.server<type=(.+), clientSoftwareName=(.+), clientSoftwareVersion=(.+), listener=(.+), "
-          r"networkProcessor=(.+)><>connections",
-          "kafka_server_$1_connections_software", "GAUGE",
-          clientSoftwareName="$2", clientSoftwareVersion="$3", listener="$4", networkProcessor="$5"),  # fmt: skip
-    _rule(r"kafka.server<type=(.+), listener=(.+), networkProcessor=(.+)><>(.+-total)",
-          "kafka_server_$1_$4", "COUNTER", listener="$2", networkProcessor="$3"),  # fmt: skip
-    _rule(r"kafka.server<type=(.+), listener=(.+), networkProcessor=(.+)><>(.+)",
-          "kafka_server_$1_$4", "GAUGE", listener="$2", networkProcessor="$3"),  # fmt: skip
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+)PerSec\w*, (.+)=(.+), (.+)=(.+)><>Count",
-          "kafka_$1_$2_$3_total", "COUNTER", **{"$4": "$5", "$6": "$7"}),  # fmt: skip
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+)PerSec\w*, (.+)=(.+)><>Count",
-          "kafka_$1_$2_$3_total", "COUNTER", **{"$4": "$5"}),  # fmt: skip
+    _rule(
+        r"kafka.server<type=(.+), cipher=(.+), protocol=(.+), listener=(.+), networkProcessor=(.+)><>connections",
+        "kafka_server_$1_connections_tls_info",
+        "GAUGE",
+        cipher="$2",
+        protocol="$3",
+        listener="$4",
+        networkProcessor="$5",
+    ),
+    _rule(
+        r"kafka.server<type=(.+), clientSoftwareName=(.+), clientSoftwareVersion=(.+), listener=(.+), "
+        r"networkProcessor=(.+)><>connections",
+        "kafka_server_$1_connections_software",
+        "GAUGE",
+        clientSoftwareName="$2",
+        clientSoftwareVersion="$3",
+        listener="$4",
+        networkProcessor="$5",
+    ),
+    _rule(
+        r"kafka.server<type=(.+), listener=(.+), networkProcessor=(.+)><>(.+-total)",
+        "kafka_server_$1_$4",
+        "COUNTER",
+        listener="$2",
+        networkProcessor="$3",
+    ),
+    _rule(
+        r"kafka.server<type=(.+), listener=(.+), networkProcessor=(.+)><>(.+)",
+        "kafka_server_$1_$4",
+        "GAUGE",
+        listener="$2",
+        networkProcessor="$3",
+    ),
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+)PerSec\w*, (.+)=(.+), (.+)=(.+)><>Count",
+        "kafka_$1_$2_$3_total",
+        "COUNTER",
+        **{"$4": "$5", "$6": "$7"},
+    ),
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+)PerSec\w*, (.+)=(.+)><>Count",
+        "kafka_$1_$2_$3_total",
+        "COUNTER",
+        **{"$4": "$5"},
+    ),
     _rule(r"kafka.(\w+)<type=(.+), name=(.+)PerSec\w*><>Count", "kafka_$1_$2_$3_total", "COUNTER"),
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Value",
-          "kafka_$1_$2_$3", "GAUGE", **{"$4": "$5", "$6": "$7"}),  # fmt: skip
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Value",
+        "kafka_$1_$2_$3",
+        "GAUGE",
+        **{"$4": "$5", "$6": "$7"},
+    ),
     _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+)><>Value", "kafka_$1_$2_$3", "GAUGE", **{"$4": "$5"}),
     _rule(r"kafka.(\w+)<type=(.+), name=(.+)><>Value", "kafka_$1_$2_$3", "GAUGE"),
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Count",
-          "kafka_$1_$2_$3_count", "COUNTER", **{"$4": "$5", "$6": "$7"}),  # fmt: skip
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.*), (.+)=(.+)><>(\d+)thPercentile",
-          "kafka_$1_$2_$3", "GAUGE", **{"$4": "$5", "$6": "$7", "quantile": "0.$8"}),  # fmt: skip
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+)><>Count",
-          "kafka_$1_$2_$3_count", "COUNTER", **{"$4": "$5"}),  # fmt: skip
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.*)><>(\d+)thPercentile",
-          "kafka_$1_$2_$3", "GAUGE", **{"$4": "$5", "quantile": "0.$6"}),  # fmt: skip
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+), (.+)=(.+)><>Count",
+        "kafka_$1_$2_$3_count",
+        "COUNTER",
+        **{"$4": "$5", "$6": "$7"},
+    ),
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.*), (.+)=(.+)><>(\d+)thPercentile",
+        "kafka_$1_$2_$3",
+        "GAUGE",
+        **{"$4": "$5", "$6": "$7", "quantile": "0.$8"},
+    ),
+    _rule(r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.+)><>Count", "kafka_$1_$2_$3_count", "COUNTER", **{"$4": "$5"}),
+    _rule(
+        r"kafka.(\w+)<type=(.+), name=(.+), (.+)=(.*)><>(\d+)thPercentile",
+        "kafka_$1_$2_$3",
+        "GAUGE",
+        **{"$4": "$5", "quantile": "0.$6"},
+    ),
     _rule(r"kafka.(\w+)<type=(.+), name=(.+)><>Count", "kafka_$1_$2_$3_count", "COUNTER"),
-    _rule(r"kafka.(\w+)<type=(.+), name=(.+)><>(\d+)thPercentile",
-          "kafka_$1_$2_$3", "GAUGE", quantile="0.$4"),  # fmt: skip
+    _rule(r"kafka.(\w+)<type=(.+), name=(.+)><>(\d+)thPercentile", "kafka_$1_$2_$3", "GAUGE", quantile="0.$4"),
     # KRaft quorum health: leader, epoch, lag of the metadata log.
-    _rule(r"kafka.server<type=raft-metrics><>(.+-total|.+-max):",
-          "kafka_server_raftmetrics_$1", "COUNTER"),  # fmt: skip
-    _rule(r"kafka.server<type=raft-metrics><>(current-state): (.+)",
-          "kafka_server_raftmetrics_$1", "GAUGE", **{"$1": "$2"}),  # fmt: skip
+    _rule(r"kafka.server<type=raft-metrics><>(.+-total|.+-max):", "kafka_server_raftmetrics_$1", "COUNTER"),
+    _rule(
+        r"kafka.server<type=raft-metrics><>(current-state): (.+)",
+        "kafka_server_raftmetrics_$1",
+        "GAUGE",
+        **{"$1": "$2"},
+    ),
     _rule(r"kafka.server<type=raft-metrics><>(.+):", "kafka_server_raftmetrics_$1", "GAUGE"),
 ]
 

@@ -94,7 +94,9 @@ class CrdSchemas:
             served = ", ".join(f"{v} {k}" for v, k in self.kinds if k == kind) or "none"
             return [violation("apiVersion", f"{obj.get('apiVersion')} {kind} is not served (served: {served})")]
         violations = [violation(path, message) for path, message in _metadata_problems(metadata)]
-        for error in sorted(validator.iter_errors(dict(obj)), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        for error in sorted(
+            validator.iter_errors(dict(obj)), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+        ):
             violations.append(violation(_path(error.absolute_path), error.message))
         return violations
 

@@ -1,0 +1,57 @@
+"""Shared fixtures: the project, the Strimzi 1.2.0 reference data, and offline program runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from messaging_platform.config import StackConfig, load_stack_config
+from messaging_platform.offline.engine import Recording, run_program
+from messaging_platform.offline.project import PulumiProject
+from messaging_platform.offline.runner import PlanResult, plan_stack
+from messaging_platform.validation.crd_schema import CrdSchemas
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+STRIMZI_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0"
+CRD_DIR = STRIMZI_DIR / "crds"
+STACKS = ("dev", "prod")
+
+
+@pytest.fixture(scope="session")
+def project() -> PulumiProject:
+    """This repository as a Pulumi project."""
+    return PulumiProject.find(PROJECT_DIR)
+
+
+@pytest.fixture(scope="session")
+def crd_schemas() -> CrdSchemas:
+    """The real Strimzi 1.2.0 CRD schemas (from ../shared, never copied into the project)."""
+    assert CRD_DIR.is_dir(), f"Strimzi 1.2.0 CRDs expected at {CRD_DIR}"
+    return CrdSchemas.load(CRD_DIR)
+
+
+@pytest.fixture(scope="session")
+def stack_plans(project: PulumiProject) -> dict[str, PlanResult]:
+    """Every committed stack planned once per session, with CRD validation."""
+    return {stack: plan_stack(project, stack, CRD_DIR) for stack in project.stacks}
+
+
+def stack_config(environment: str = "dev", **cluster: Any) -> StackConfig:
+    """A validated stack with one cluster ``events`` built from a preset plus overrides."""
+    return load_stack_config({"environment": environment, "clusters": {"events": cluster}})
+
+
+@pytest.fixture
+def run() -> Callable[[Callable[[], object]], Recording]:
+    """Run a function as a Pulumi program under the offline engine (mock monitor)."""
+
+    def runner(program: Callable[[], object], stack: str = "test") -> Recording:
+        def as_program() -> None:
+            program()
+
+        return run_program(as_program, "messaging-platform", stack)
+
+    return runner

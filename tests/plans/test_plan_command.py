@@ -1,0 +1,135 @@
+"""`messaging-platform plan` end to end: exit codes, plan.json, manifests, determinism, secrets."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from messaging_platform.cli import main
+from messaging_platform.offline.plan import plan_json
+from messaging_platform.offline.project import PulumiProject
+from messaging_platform.offline.runner import PlanResult, plan_stack
+from tests.conftest import CRD_DIR, PROJECT_DIR, STACKS
+
+PLAN_KEYS = {"urn", "type", "name", "parent", "custom", "protect", "retainOnDelete", "dependsOn", "inputs"}
+
+
+def copy_project(tmp_path: Path, stack_yaml: str | None = None, program: str | None = None) -> Path:
+    """A throwaway copy of this project, optionally with another dev stack file or program."""
+    target = tmp_path / "project"
+    target.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.dev.yaml"):
+        shutil.copy(PROJECT_DIR / name, target / name)
+    if stack_yaml is not None:
+        (target / "Pulumi.dev.yaml").write_text(stack_yaml)
+    if program is not None:
+        (target / "__main__.py").write_text(program)
+    return target
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_plan_succeeds_and_writes_plan_and_manifests(
+    stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        ["plan", "--stack", stack, "--out", str(tmp_path), "--project-dir", str(PROJECT_DIR), "--crds", str(CRD_DIR)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "messaging-platform:kafka:Cluster  events" in out
+    assert "0 violation(s)" in out
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert (plan["project"], plan["stack"]) == ("messaging-platform", stack)
+    assert all(set(resource) >= PLAN_KEYS for resource in plan["resources"])
+    assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
+    kafka = yaml.safe_load((tmp_path / "manifests" / "kafka" / "kafka-events.yaml").read_text())
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
+    release = yaml.safe_load((tmp_path / "manifests" / "helm" / "strimzi.yaml").read_text())
+    assert (release["chart"], release["version"]) == ("oci://quay.io/strimzi-helm/strimzi-kafka-operator", "1.2.0")
+    assert "values" in release
+
+
+def test_plan_json_is_byte_identical_across_runs(project: PulumiProject, stack_plans: dict[str, PlanResult]) -> None:
+    again = plan_stack(project, "prod", CRD_DIR)
+    assert plan_json(again.recording) == plan_json(stack_plans["prod"].recording)
+
+
+def test_integers_stay_integers(stack_plans: dict[str, PlanResult]) -> None:
+    text = plan_json(stack_plans["prod"].recording)
+    assert '"default.replication.factor": 3,' in text
+    assert '"replicas": 3,' in text
+    assert ".0," not in text
+
+
+def test_unknown_key_in_the_dev_stack_fails_with_exit_2_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = (PROJECT_DIR / "Pulumi.dev.yaml").read_text() + "  messaging-platform:retention: 7d\n"
+    project_dir = copy_project(tmp_path, stack_yaml=stack)
+    code = main(["plan", "--stack", "dev", "--project-dir", str(project_dir), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "messaging-platform:retention: unknown config key" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_stack_file_fails_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", "--stack", "staging", "--project-dir", str(PROJECT_DIR)]) == 2
+    assert "stacks here: dev" in capsys.readouterr().err
+
+
+def test_a_custom_resource_strimzi_would_reject_fails_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = (
+        "import pulumi_kubernetes as k8s\n"
+        "k8s.apiextensions.CustomResource('bad', api_version='kafka.strimzi.io/v1', kind='KafkaTopic',\n"
+        "    metadata={'name': 'orders', 'namespace': 'kafka', 'labels': {'strimzi.io/cluster': 'events'}},\n"
+        "    spec={'partitions': 0, 'retention': '7d'})\n"
+    )
+    project_dir = copy_project(tmp_path, program=program)
+    code = main(
+        ["plan", "-s", "dev", "--project-dir", str(project_dir), "--out", str(tmp_path / "out"), "--crds", str(CRD_DIR)]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "KafkaTopic kafka/orders: spec: Additional properties are not allowed ('retention' was unexpected)" in out
+    assert "KafkaTopic kafka/orders: spec.partitions: 0 is less than the minimum of 1" in out
+
+
+def test_without_crds_validation_is_skipped_and_said(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.delenv("MESSAGING_PLATFORM_CRDS", raising=False)
+    project_dir = copy_project(tmp_path)  # no ../shared next to the copy
+    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "o")]) == 0
+    assert "CRD validation skipped" in capsys.readouterr().out
+
+
+def test_crd_directory_can_come_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("MESSAGING_PLATFORM_CRDS", str(CRD_DIR))
+    project_dir = copy_project(tmp_path)
+    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "o")]) == 0
+    assert f"checked strictly against {CRD_DIR}" in capsys.readouterr().out
+
+
+def test_secret_values_never_reach_plan_json_or_manifests(tmp_path: Path) -> None:
+    program = (
+        "import pulumi, pulumi_kubernetes as k8s\n"
+        "k8s.core.v1.Secret('creds', metadata={'name': 'creds', 'namespace': 'kafka'},\n"
+        "    string_data={'password': 'hunter2-very-secret'})\n"
+        "pulumi.export('token', pulumi.Output.secret('hunter2-very-secret'))\n"
+    )
+    project_dir = copy_project(tmp_path, program=program)
+    out = tmp_path / "out"
+    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(out)]) == 0
+    written = [p.read_text() for p in out.rglob("*") if p.is_file()]
+    assert written and not any("hunter2" in text for text in written)
+    secret = yaml.safe_load((out / "manifests" / "kafka" / "secret-creds.yaml").read_text())
+    assert secret["stringData"] == {"password": "[secret]"}
+    assert json.loads((out / "plan.json").read_text())["outputs"]["token"] == "[secret]"
