@@ -13,6 +13,7 @@ from .operator import StrimziOperator
 from .resources import StrimziResource
 from .specs.kafka import kafka_spec, node_pool_spec
 from .specs.metrics import metrics_config_map_data
+from .topic import guard_hook
 from .strimzi import (
     CLUSTER_LABEL,
     MANAGED_BY_LABELS,
@@ -107,6 +108,7 @@ class KafkaCluster(pulumi.ComponentResource):
             spec=kafka_spec(config, metrics_name),
             opts=pulumi.ResourceOptions.merge(strimzi_opts, pulumi.ResourceOptions(depends_on=[*pools, *config_maps])),
         )
+        self._topic_guard: pulumi.ResourceHook | None = None
         self.cluster_ca_secret = f"{name}-cluster-ca-cert"
         self.clients_ca_secret = f"{name}-clients-ca-cert"
         self.bootstrap_servers = {
@@ -122,6 +124,13 @@ class KafkaCluster(pulumi.ComponentResource):
                 "clients_ca_secret": self.clients_ca_secret,
             }
         )
+
+    @property
+    def topic_guard(self) -> pulumi.ResourceHook:
+        """The hook that refuses unsafe updates of this cluster's topics (registered on first use)."""
+        if self._topic_guard is None:
+            self._topic_guard = guard_hook(f"{self.cluster_name}-topic-guard", self.config.cruise_control.enabled)
+        return self._topic_guard
 
     @property
     def broker_count(self) -> int:

@@ -1,29 +1,46 @@
 """Typed stack config: one pydantic model tree, validated once, with environment presets."""
 
+from .catalog import Catalog, CatalogSettings, ServiceSpec
 from .cluster import ClusterConfig, NodePoolConfig
+from .external import ExternalClusterConfig
 from .errors import ConfigError, ConfigProblem
 from .listeners import ListenerConfig
+from .loader import Stack, load_stack, target_cluster
 from .operator import OperatorConfig
-from .presets import ENVIRONMENTS, Environment, cluster_preset, merge, operator_preset
+from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset
+from .resolve import ResolvedCatalog, ResolvedService, ResolvedTopic, TargetCluster, resolve_catalog
 from .source import from_pulumi, load_stack_file, read_stack_file
 from .stack import PROJECT, StackConfig, load_stack_config
 
 __all__ = [
     "ENVIRONMENTS",
     "PROJECT",
+    "Catalog",
+    "CatalogSettings",
     "ClusterConfig",
     "ConfigError",
     "ConfigProblem",
     "Environment",
+    "ExternalClusterConfig",
     "ListenerConfig",
     "NodePoolConfig",
     "OperatorConfig",
+    "ResolvedCatalog",
+    "ResolvedService",
+    "ResolvedTopic",
+    "ServiceSpec",
+    "Stack",
     "StackConfig",
+    "TargetCluster",
+    "catalog_preset",
     "cluster_preset",
     "from_pulumi",
+    "load_stack",
     "load_stack_config",
     "load_stack_file",
     "merge",
     "operator_preset",
     "read_stack_file",
+    "resolve_catalog",
+    "target_cluster",
 ]

@@ -118,6 +118,15 @@ _CLUSTER: dict[Environment, dict[str, Any]] = {
 }
 
 
+_CATALOG: dict[Environment, dict[str, Any]] = {
+    # Topics may be deleted with their declaration; one replica on the single dev broker.
+    "dev": {"deletion": "delete", "defaults": {"partitions": 3, "replicas": 1, "minInsyncReplicas": 1}},
+    # Removing a topic from the catalog cannot delete it: the update fails until the topic is
+    # decommissioned on purpose (see README, "Deleting a topic on purpose").
+    "prod": {"deletion": "protect", "defaults": {"partitions": 6, "replicas": 3, "minInsyncReplicas": 2}},
+}
+
+
 def operator_preset(environment: Environment) -> dict[str, Any]:
     """The operator defaults of an environment (a fresh copy)."""
     return copy.deepcopy(_OPERATOR[environment])
@@ -141,3 +150,8 @@ def merge(preset: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, A
         else:
             result[key] = copy.deepcopy(value)
     return result
+
+
+def catalog_preset(environment: Environment) -> dict[str, Any]:
+    """The catalog defaults of an environment (a fresh copy)."""
+    return copy.deepcopy(_CATALOG[environment])

@@ -10,17 +10,19 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, ConfigProblem
-from .stack import PROJECT, StackConfig, load_stack_config
+from .loader import Stack, load_stack
+from .stack import PROJECT
 
 SECRET_PLACEHOLDER = "[secret]"
 
 
-def from_pulumi(project: str = PROJECT) -> StackConfig:
-    """Validate the running program's config (what ``pulumi config`` holds for this stack).
+def from_pulumi(project: str = PROJECT) -> Stack:
+    """Load the running program's stack: its config (what ``pulumi config`` holds) and catalog.
 
     Pulumi hands a program every config key; there is no public API to list them, so this reads
     the SDK's config map (``pulumi`` is pinned exactly for that reason).
     """
+    import pulumi
     from pulumi.runtime import config as runtime_config
 
     everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
@@ -29,7 +31,10 @@ def from_pulumi(project: str = PROJECT) -> StackConfig:
         for key, value in everything.items()
         if key.partition(":")[0] == project
     }
-    return load_stack_config(values, source=f"config of stack '{_stack_name()}'")
+    secret = {key.partition(":")[2] for key in everything if runtime_config.is_config_secret(key)}
+    secret |= {key.partition(":")[2] for key in runtime_config.get_config_secret_keys_env()}
+    root = Path(pulumi.get_root_directory() or Path.cwd())
+    return load_stack(values, root, source=f"config of stack '{pulumi.get_stack()}'", secret_keys=secret)
 
 
 def decode_value(value: Any) -> Any:
@@ -70,10 +75,10 @@ def read_stack_file(path: Path, project: str = PROJECT) -> tuple[dict[str, Any],
     return values, secret_keys
 
 
-def load_stack_file(path: Path, project: str = PROJECT) -> StackConfig:
-    """Validate a ``Pulumi.<stack>.yaml`` without running Pulumi (used by tests and ``plan``)."""
-    values, _ = read_stack_file(path, project)
-    return load_stack_config(values, source=str(path.name))
+def load_stack_file(path: Path, project: str = PROJECT) -> Stack:
+    """Load a ``Pulumi.<stack>.yaml`` and its catalog without running Pulumi (used by tests)."""
+    values, secret = read_stack_file(path, project)
+    return load_stack(values, path.parent, source=path.name, secret_keys=secret)
 
 
 def _unwrap_secure(value: Any) -> tuple[Any, bool]:
@@ -91,8 +96,3 @@ def _unwrap_secure(value: Any) -> tuple[Any, bool]:
         return [item for item, _ in unwrapped], any(inner for _, inner in unwrapped)
     return value, False
 
-
-def _stack_name() -> str:
-    import pulumi
-
-    return pulumi.get_stack()

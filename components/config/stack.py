@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, cast
 
 from pydantic import Field, ValidationError, model_validator
 
 from .base import ConfigModel, Problem, raise_problems
+from .catalog import CatalogSettings
 from .cluster import ClusterConfig
+from .external import ExternalClusterConfig
 from .errors import MISSING, ConfigError, ConfigProblem, problems_from_validation_error
 from .kubernetes import DnsLabel
 from .operator import OperatorConfig
-from .presets import ENVIRONMENTS, Environment, cluster_preset, merge, operator_preset
+from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset
 
 PROJECT = "messaging-platform"
 # Pod names are <cluster>-<pool>-<node id>: leave room for two dashes and a 5-digit id.
@@ -21,11 +23,14 @@ MAX_CLUSTER_AND_POOL_NAME = 63 - 2 - 5
 
 
 class StackConfig(ConfigModel):
-    """A whole stack: its environment preset, the Strimzi operator and the Kafka clusters."""
+    """A whole stack: its environment preset, the Strimzi operator, the Kafka clusters it runs,
+    the external clusters it manages topics on, and its use of the shared catalog."""
 
     environment: Environment
     operator: OperatorConfig = Field(default_factory=OperatorConfig)
-    clusters: dict[DnsLabel, ClusterConfig] = Field(min_length=1)
+    clusters: dict[DnsLabel, ClusterConfig] = Field(default_factory=dict)
+    external_clusters: dict[DnsLabel, ExternalClusterConfig] = Field(default_factory=dict)
+    catalog: CatalogSettings | None = None
 
     @property
     def watched_namespaces(self) -> list[str]:
@@ -36,8 +41,35 @@ class StackConfig(ConfigModel):
 
     @model_validator(mode="after")
     def _check_stack(self) -> StackConfig:
-        raise_problems([*self._watch_problems(), *self._pool_name_problems()])
+        raise_problems(
+            [*self._cluster_problems(), *self._watch_problems(), *self._pool_name_problems(), *self._catalog_problems()]
+        )
         return self
+
+    def _cluster_problems(self) -> list[Problem]:
+        problems: list[Problem] = []
+        if not self.clusters and not self.external_clusters:
+            problems.append((("clusters",), "declare at least one cluster (or one of externalClusters)", None))
+        for name in sorted(self.clusters.keys() & self.external_clusters.keys()):
+            problems.append((("externalClusters", name), f"'{name}' is also a cluster this stack runs", None))
+        return problems
+
+    def _catalog_problems(self) -> list[Problem]:
+        if self.catalog is None:
+            return []
+        names = sorted([*self.clusters, *self.external_clusters])
+        if self.catalog.cluster is None and len(names) > 1:
+            return [(("catalog", "cluster"), f"choose the cluster for the catalog: {', '.join(names)}", None)]
+        if self.catalog.cluster is not None and self.catalog.cluster not in names:
+            return [(("catalog", "cluster"), f"no such cluster; choose one of: {', '.join(names)}", self.catalog.cluster)]
+        return []
+
+    @property
+    def catalog_cluster(self) -> str | None:
+        """The cluster the catalog's topics and users land on."""
+        if self.catalog is None:
+            return None
+        return self.catalog.cluster or next(iter([*self.clusters, *self.external_clusters]), None)
 
     def _pool_name_problems(self) -> list[Problem]:
         # KafkaNodePools are namespaced objects named after the pool; pods are named
@@ -84,10 +116,13 @@ class StackConfig(ConfigModel):
         return problems
 
 
-def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -> StackConfig:
+def load_stack_config(
+    values: Mapping[str, Any], source: str = "stack config", secret_keys: Collection[str] = ()
+) -> StackConfig:
     """Validate a stack's config (keys without the ``messaging-platform:`` prefix).
 
-    The environment's preset is merged under the given values first. Raises :class:`ConfigError`
+    The environment's preset is merged under the given values first. ``secret_keys`` are the keys
+    Pulumi holds encrypted; credentials anywhere else are refused. Raises :class:`ConfigError`
     listing every problem with its full key path, the value received and what is allowed.
     """
     prefix = f"{PROJECT}:"
@@ -104,7 +139,7 @@ def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -
                 environment if "environment" in values else MISSING,
             )
         )
-    for key in ("operator", "clusters"):
+    for key in ("operator", "clusters", "externalClusters", "catalog"):
         if key in values and not isinstance(values[key], Mapping):
             problems.append(ConfigProblem(f"{prefix}{key}", "must be a map of keys", values[key]))
     if problems:
@@ -112,15 +147,29 @@ def load_stack_config(values: Mapping[str, Any], source: str = "stack config") -
 
     raw = _with_presets(cast(Environment, environment), values)
     try:
-        return StackConfig.model_validate(raw)
+        config = StackConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(problems_from_validation_error(exc, raw, prefix), source) from None
+    plain_passwords = [
+        ConfigProblem(
+            f"{prefix}externalClusters.{name}.sasl.password",
+            "must be a Pulumi secret, not plain text in the stack file: "
+            f"pulumi config set --secret --path 'externalClusters.{name}.sasl.password' <password>",
+        )
+        for name, external in config.external_clusters.items()
+        if external.sasl is not None and "externalClusters" not in secret_keys
+    ]
+    if plain_passwords:
+        raise ConfigError(plain_passwords, source)
+    return config
 
 
 def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[str, Any]:
     clusters = values.get("clusters") or {}
+    catalog = {"catalog": merge(catalog_preset(environment), values["catalog"] or {})} if "catalog" in values else {}
     return {
-        **{k: v for k, v in values.items() if k not in {"operator", "clusters"}},
+        **{k: v for k, v in values.items() if k not in {"operator", "clusters", "catalog"}},
+        **catalog,
         "operator": merge(operator_preset(environment), values.get("operator") or {}),
         "clusters": {
             name: merge(cluster_preset(environment), cluster if isinstance(cluster, Mapping) else {})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from messaging_platform import KafkaCluster, StrimziOperator, build_platform, export_outputs
+from messaging_platform import KafkaCluster, Stack, StrimziOperator, build_platform, export_outputs
 from messaging_platform.offline.engine import DuplicateUrnError, Recording
 from messaging_platform.strimzi import CRDS_URL, HELM_CHART, WAIT_FOR_ANNOTATION
 from tests.conftest import stack_config
@@ -18,7 +18,7 @@ POOL = "kubernetes:kafka.strimzi.io/v1:KafkaNodePool"
 
 @pytest.fixture
 def prod_platform(run: Run) -> Recording:
-    return run(lambda: export_outputs(build_platform(stack_config("prod"))))
+    return run(lambda: export_outputs(build_platform(Stack(stack_config("prod")))))
 
 
 def test_operator_installs_crds_then_the_chart_without_its_crds(run: Run) -> None:
@@ -70,7 +70,7 @@ def test_kafka_waits_for_ready_and_pools_carry_the_cluster_label(prod_platform: 
 
 
 def test_dev_cluster_is_not_protected(run: Run) -> None:
-    recording = run(lambda: build_platform(stack_config("dev")))
+    recording = run(lambda: build_platform(Stack(stack_config("dev"))))
     assert not any(r.protect for r in recording.resources)
 
 
@@ -94,7 +94,7 @@ def test_outputs_give_clients_bootstrap_addresses_and_ca_secret(prod_platform: R
 def test_external_listener_address_is_unknown_until_strimzi_reports_it(run: Run) -> None:
     config = stack_config("prod", listeners={"external": {"port": 9095, "type": "loadbalancer", "tls": True,
                                                           "authentication": {"type": "scram-sha-512"}}})  # fmt: skip
-    recording = run(lambda: export_outputs(build_platform(config)))
+    recording = run(lambda: export_outputs(build_platform(Stack(config))))
     servers = recording.outputs["clusters"]["events"]["bootstrapServers"]
     assert servers["tls"] == "events-kafka-bootstrap.kafka.svc:9093"
     assert servers["external"] == "[unknown]"

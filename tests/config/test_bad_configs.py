@@ -27,7 +27,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str, str]] = [
     ("missing-environment", {"clusters": {"events": {}}}, f"{P}environment", "choose the preset: dev or prod"),
     ("unknown-environment", {"environment": "staging", "clusters": {"events": {}}}, f"{P}environment",
      '"staging"'),
-    ("no-clusters", {"environment": "dev", "clusters": {}}, f"{P}clusters", "at least 1 item"),
+    ("no-clusters", {"environment": "dev", "clusters": {}}, f"{P}clusters", "declare at least one cluster"),
     ("clusters-not-a-map", {"environment": "dev", "clusters": "events"}, f"{P}clusters", "must be a map"),
     ("unknown-cluster-key", cluster(replicas=3), f"{C}.replicas", "unknown key 'replicas'"),
     ("bad-cluster-name", {"environment": "dev", "clusters": {"Events_1": {}}}, f"{P}clusters.Events_1",

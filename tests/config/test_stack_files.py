@@ -16,8 +16,9 @@ STACK_FILES = sorted(PROJECT_DIR.glob("Pulumi.*.yaml"))
 
 @pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: p.name)
 def test_committed_stack_file_is_valid(path: Path) -> None:
-    config = load_stack_file(path)
-    assert config.clusters
+    stack = load_stack_file(path)
+    assert stack.config.clusters or stack.config.external_clusters
+    assert stack.catalog is not None and stack.catalog.topics
 
 
 def test_dev_and_prod_stacks_are_committed() -> None:

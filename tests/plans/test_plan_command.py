@@ -24,6 +24,7 @@ def copy_project(tmp_path: Path, stack_yaml: str | None = None, program: str | N
     target.mkdir()
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.dev.yaml"):
         shutil.copy(PROJECT_DIR / name, target / name)
+    shutil.copytree(PROJECT_DIR / "catalog", target / "catalog")
     if stack_yaml is not None:
         (target / "Pulumi.dev.yaml").write_text(stack_yaml)
     if program is not None:

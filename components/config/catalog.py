@@ -1,0 +1,290 @@
+"""The topic and service catalog: declared once in ``catalog/*.yaml``, shared by every stack.
+
+A catalog file describes one domain: its topics (keyed by Kafka topic name) and its services,
+whose *intents* (``produces``, ``consumes``, ``transactional``, ``streams``) become least-privilege
+ACLs. Stacks tune topics per environment through ``messaging-platform:catalog`` (defaults and
+per-topic overrides) without copying them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, Field, ValidationError, model_validator
+
+from ..topic_config import CompressionType, topic_config_problems
+from .base import ConfigModel, Problem, raise_problems
+from .errors import ConfigError, ConfigProblem, problems_from_validation_error
+from .units import DurationMs, SizeBytes
+
+# Ref: Kafka clients Topic.java (legal characters, MAX_NAME_LENGTH = 249).
+_KAFKA_TOPIC = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
+# Ref: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+_K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+DeletionPolicy = Literal["protect", "retain", "delete"]
+CleanupPolicy = Literal["delete", "compact"]
+TopicConfigValue = bool | int | float | str | list[str]
+
+
+def check_kafka_topic_name(name: str) -> str:
+    """Kafka's own rules for topic names."""
+    if name in {".", ".."} or not _KAFKA_TOPIC.match(name):
+        raise ValueError(
+            f"'{name}' is not a valid Kafka topic name: use 1-249 characters from a-z, A-Z, 0-9, '.', '_', '-' "
+            "(and not '.' or '..')"
+        )
+    if name.startswith("__"):
+        raise ValueError(f"'{name}' starts with '__', which Kafka reserves for internal topics")
+    return name
+
+
+def check_service_name(name: str) -> str:
+    """Service names become KafkaUser names (Kubernetes names, principals ``User:<name>``)."""
+    if len(name) > 64 or not _K8S_NAME.match(name):
+        raise ValueError(
+            f"'{name}' is not a valid service name: use at most 64 lowercase letters, digits, '-' and '.', "
+            "starting and ending with a letter or digit (it becomes the KafkaUser name)"
+        )
+    return name
+
+
+KafkaTopicName = Annotated[str, AfterValidator(check_kafka_topic_name)]
+ServiceName = Annotated[str, AfterValidator(check_service_name)]
+
+
+class TopicSettings(ConfigModel):
+    """Topic settings in human units; each maps to one Kafka topic config key."""
+
+    partitions: int | None = Field(default=None, ge=1)
+    replicas: int | None = Field(default=None, ge=1, le=32767)
+    retention: DurationMs | None = None
+    retention_bytes: SizeBytes | None = None
+    cleanup_policy: CleanupPolicy | list[CleanupPolicy] | None = None
+    min_insync_replicas: int | None = Field(default=None, ge=1)
+    max_message_bytes: SizeBytes | None = None
+    segment_bytes: SizeBytes | None = None
+    compression_type: CompressionType | None = None
+    min_compaction_lag: DurationMs | None = None
+    delete_retention: DurationMs | None = None
+    config: dict[str, TopicConfigValue] | None = None
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> TopicSettings:
+        problems: list[Problem] = []
+        raw = self.config or {}
+        for key, message in topic_config_problems(raw):
+            problems.append((("config", key), message, raw.get(key)))
+        typed = self.kafka_config(include_raw=False)
+        for key in sorted(typed.keys() & raw.keys()):
+            problems.append((("config", key), f"is also set by a typed key; set it once ({_TYPED_KEYS[key]})", raw[key]))
+        raise_problems(problems)
+        return self
+
+    def kafka_config(self, include_raw: bool = True) -> dict[str, TopicConfigValue]:
+        """The Kafka topic config these settings amount to (typed keys and raw ``config``)."""
+        result: dict[str, TopicConfigValue] = {}
+        for field, key in _FIELD_KEYS.items():
+            value = getattr(self, field)
+            if value is None:
+                continue
+            result[key] = ",".join(value) if isinstance(value, list) else value
+        if include_raw and self.config:
+            result.update({k: ",".join(v) if isinstance(v, list) else v for k, v in self.config.items()})
+        return result
+
+
+_FIELD_KEYS = {
+    "retention": "retention.ms",
+    "retention_bytes": "retention.bytes",
+    "cleanup_policy": "cleanup.policy",
+    "min_insync_replicas": "min.insync.replicas",
+    "max_message_bytes": "max.message.bytes",
+    "segment_bytes": "segment.bytes",
+    "compression_type": "compression.type",
+    "min_compaction_lag": "min.compaction.lag.ms",
+    "delete_retention": "delete.retention.ms",
+}
+_TYPED_KEYS = {key: TopicSettings.model_fields[field].alias or field for field, key in _FIELD_KEYS.items()}
+
+
+class CatalogTopic(TopicSettings):
+    """A topic in a domain's catalog file; its key is its Kafka name unless ``topicName`` says otherwise."""
+
+    description: str | None = None
+    topic_name: KafkaTopicName | None = None
+    previous_names: list[str] = Field(default_factory=list)
+
+
+class TopicOverride(TopicSettings):
+    """A stack's override of one catalog topic, including its deletion policy."""
+
+    deletion: DeletionPolicy | None = None
+
+
+class TopicRef(ConfigModel):
+    """A reference to every topic whose Kafka name starts with ``prefix``."""
+
+    prefix: str = Field(min_length=1)
+
+
+ProducedTopic = str | TopicRef
+
+
+class ConsumeIntent(ConfigModel):
+    """Consume a topic (or every topic under a prefix) as a member of consumer group ``group``."""
+
+    topic: str | None = None
+    prefix: str | None = Field(default=None, min_length=1)
+    group: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ConsumeIntent:
+        if (self.topic is None) == (self.prefix is None):
+            raise_problems([((), "set exactly one of 'topic' or 'prefix'", None)])
+        return self
+
+
+class TransactionalIntent(ConfigModel):
+    """A transactional producer: one ``id``, or ids under ``idPrefix`` (one per instance)."""
+
+    id: str | None = Field(default=None, min_length=1)
+    id_prefix: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one_id(self) -> TransactionalIntent:
+        if (self.id is None) == (self.id_prefix is None):
+            raise_problems([((), "set exactly one of 'id' or 'idPrefix'", None)])
+        return self
+
+
+class StreamsIntent(ConfigModel):
+    """A Kafka Streams application: its ``application.id``, input and output topics."""
+
+    application_id: str = Field(min_length=1)
+    consumes: list[str] = Field(default_factory=list)
+    produces: list[str] = Field(default_factory=list)
+    exactly_once: bool = False
+
+
+class Quotas(ConfigModel):
+    """Broker-enforced client quotas (per broker)."""
+
+    producer_byte_rate: SizeBytes | None = None
+    consumer_byte_rate: SizeBytes | None = None
+    request_percentage: int | None = Field(default=None, ge=0)
+    controller_mutation_rate: float | None = Field(default=None, ge=0)
+
+
+class ServiceSpec(ConfigModel):
+    """A client application: how it authenticates and what it does with which topics."""
+
+    description: str | None = None
+    authentication: Literal["scram-sha-512", "tls"] = "scram-sha-512"
+    produces: list[ProducedTopic] = Field(default_factory=list)
+    consumes: list[ConsumeIntent] = Field(default_factory=list)
+    transactional: TransactionalIntent | None = None
+    streams: StreamsIntent | None = None
+    quotas: Quotas | None = None
+
+    @model_validator(mode="after")
+    def _has_intent(self) -> ServiceSpec:
+        if not (self.produces or self.consumes or self.transactional or self.streams):
+            raise_problems([((), "declare at least one intent: produces, consumes, transactional or streams", None)])
+        if self.transactional and not self.produces:
+            raise_problems([(("transactional",), "a transactional producer must also declare what it produces", None)])
+        return self
+
+
+class DomainFile(ConfigModel):
+    """One ``catalog/<domain>.yaml`` file."""
+
+    domain: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    owner: str | None = None
+    description: str | None = None
+    topics: dict[KafkaTopicName, CatalogTopic] = Field(default_factory=dict)
+    services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
+
+
+class CatalogSettings(ConfigModel):
+    """A stack's use of the catalog (``messaging-platform:catalog``)."""
+
+    path: str = "catalog"
+    cluster: str | None = None
+    deletion: DeletionPolicy = "delete"
+    passwords: Literal["pulumi", "operator"] = "pulumi"
+    defaults: TopicSettings = Field(default_factory=TopicSettings)
+    topics: dict[str, TopicOverride] = Field(default_factory=dict)
+
+
+class Catalog:
+    """Every domain file of a catalog folder, merged and checked for clashes."""
+
+    def __init__(self, directory: Path, domains: dict[str, DomainFile]) -> None:
+        self.directory = directory
+        self.domains = domains
+        self.topics: dict[str, tuple[str, CatalogTopic]] = {}
+        self.services: dict[str, tuple[str, ServiceSpec]] = {}
+        for file, domain in domains.items():
+            self.topics.update({key: (file, topic) for key, topic in domain.topics.items()})
+            self.services.update({name: (file, service) for name, service in domain.services.items()})
+
+    @classmethod
+    def load(cls, directory: Path, label: str = "catalog") -> Catalog:
+        """Read ``directory/*.yaml``; a ConfigError lists every problem as ``<file>: <key path>``."""
+        if not directory.is_dir():
+            raise ConfigError([ConfigProblem(label, f"catalog folder {directory} does not exist")], label)
+        problems: list[ConfigProblem] = []
+        domains: dict[str, DomainFile] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            name = f"{label}/{path.name}"
+            try:
+                raw = yaml.safe_load(path.read_text()) or {}
+                domains[name] = DomainFile.model_validate(raw)
+            except yaml.YAMLError as exc:
+                problems.append(ConfigProblem(name, f"is not valid YAML: {exc}"))
+            except ValidationError as exc:
+                problems.extend(problems_from_validation_error(exc, raw, f"{name}: "))
+        if problems:
+            raise ConfigError(problems, label)
+        catalog = cls(directory, domains)
+        problems = catalog._clashes()
+        if problems:
+            raise ConfigError(problems, label)
+        return catalog
+
+    def _clashes(self) -> list[ConfigProblem]:
+        problems: list[ConfigProblem] = []
+        seen_topics: dict[str, str] = {}
+        seen_services: dict[str, str] = {}
+        for file, domain in self.domains.items():
+            for key in domain.topics:
+                if key in seen_topics:
+                    problems.append(ConfigProblem(f"{file}: topics.{key}", f"is also declared in {seen_topics[key]}"))
+                seen_topics.setdefault(key, file)
+            for name in domain.services:
+                if name in seen_services:
+                    problems.append(
+                        ConfigProblem(f"{file}: services.{name}", f"is also declared in {seen_services[name]}")
+                    )
+                seen_services.setdefault(name, file)
+        return problems
+
+
+__all__ = [
+    "Catalog",
+    "CatalogSettings",
+    "CatalogTopic",
+    "ConsumeIntent",
+    "DeletionPolicy",
+    "DomainFile",
+    "ServiceSpec",
+    "StreamsIntent",
+    "TopicOverride",
+    "TopicRef",
+    "TopicSettings",
+    "TransactionalIntent",
+]

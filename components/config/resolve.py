@@ -1,0 +1,231 @@
+"""Resolve the catalog for one stack: per-stack settings applied, references checked, ACLs derived.
+
+Everything a topic or user needs is decided here, before any resource is registered; problems are
+reported at the file and key that caused them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..specs.acls import AclRule, service_acls
+from .catalog import Catalog, CatalogSettings, CatalogTopic, DeletionPolicy, ServiceSpec, TopicRef, TopicSettings
+from .errors import ConfigError, ConfigProblem
+
+_K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_NOT_K8S = re.compile(r"[^a-z0-9.-]+")
+_K8S_NAME_MAX = 253
+
+
+@dataclass(frozen=True)
+class TargetCluster:
+    """What the catalog needs to know about the cluster it lands on."""
+
+    name: str
+    kind: Literal["strimzi", "external"]
+    brokers: int
+    authorization: bool
+    authentication: frozenset[str]
+    topic_operator: bool = True
+    user_operator: bool = True
+    cruise_control: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedTopic:
+    """A topic as one stack deploys it."""
+
+    key: str
+    kafka_name: str
+    resource_name: str
+    partitions: int
+    replicas: int
+    config: dict[str, Any]
+    deletion: DeletionPolicy
+    previous_names: tuple[str, ...]
+    source: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class ResolvedService:
+    """A service with the ACLs its intents need."""
+
+    name: str
+    spec: ServiceSpec
+    acls: tuple[AclRule, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class ResolvedCatalog:
+    """The catalog as one stack deploys it, on one cluster."""
+
+    target: TargetCluster
+    topics: tuple[ResolvedTopic, ...]
+    services: tuple[ResolvedService, ...]
+    passwords: Literal["pulumi", "operator"]
+
+
+def kubernetes_topic_name(kafka_name: str) -> str:
+    """``metadata.name`` for a KafkaTopic: the Kafka name when Kubernetes accepts it, else a
+    lowercase form with a hash of the real name (so ``Orders_V1`` and ``orders-v1`` stay distinct)."""
+    if len(kafka_name) <= _K8S_NAME_MAX and _K8S_NAME.match(kafka_name):
+        return kafka_name
+    base = _NOT_K8S.sub("-", kafka_name.lower()).strip("-.")[:200] or "topic"
+    return f"{base}-{hashlib.sha1(kafka_name.encode()).hexdigest()[:8]}"
+
+
+def resolve_catalog(
+    catalog: Catalog, settings: CatalogSettings, target: TargetCluster, settings_path: str
+) -> ResolvedCatalog:
+    """Apply a stack's catalog settings and check the result against its target cluster."""
+    problems: list[ConfigProblem] = []
+    for key in settings.topics:
+        if key not in catalog.topics:
+            problems.append(
+                ConfigProblem(f"{settings_path}.topics.{key}", f"is not a catalog topic{_hint(key, catalog.topics)}")
+            )
+    topics = [_resolve_topic(key, file, catalog.domains[file].domain, topic, settings, target, settings_path, problems)
+              for key, (file, topic) in sorted(catalog.topics.items())]  # fmt: skip
+    problems += _name_clashes(topics)
+    kafka_names = {t.key: t.kafka_name for t in topics}
+    services = []
+    for name, (file, service) in sorted(catalog.services.items()):
+        service_problems = _service_problems(name, file, service, catalog, target)
+        problems += service_problems
+        acls = () if service_problems else tuple(service_acls(service, kafka_names))
+        services.append(ResolvedService(name, service, acls, file))
+    if topics and not target.topic_operator:
+        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no Topic Operator "
+                                      "(entityOperator.topicOperator.enabled: false) to create catalog topics"))  # fmt: skip
+    if services and not target.user_operator:
+        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no User Operator "
+                                      "(entityOperator.userOperator.enabled: false) to create service users"))  # fmt: skip
+    if any(s.acls for s in services) and not target.authorization:
+        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no ACL authorizer; "
+                                      "set authorization: {type: simple} to enforce the services' ACLs"))  # fmt: skip
+    if problems:
+        raise ConfigError(problems, "catalog")
+    return ResolvedCatalog(target, tuple(topics), tuple(services), settings.passwords)
+
+
+def _resolve_topic(
+    key: str,
+    file: str,
+    domain: str,
+    topic: CatalogTopic,
+    settings: CatalogSettings,
+    target: TargetCluster,
+    settings_path: str,
+    problems: list[ConfigProblem],
+) -> ResolvedTopic:
+    override = settings.topics.get(key)
+    layers: list[tuple[str, TopicSettings | None]] = [
+        (f"{settings_path}.defaults", settings.defaults),
+        (f"{file}: topics.{key}", topic),
+        (f"{settings_path}.topics.{key}", override),
+    ]
+    chosen: dict[str, tuple[Any, str]] = {}
+    config: dict[str, Any] = {}
+    config_source: dict[str, str] = {}
+    for where, layer in layers:
+        if layer is None:
+            continue
+        for field in ("partitions", "replicas"):
+            if getattr(layer, field) is not None:
+                chosen[field] = (getattr(layer, field), where)
+        for option, value in layer.kafka_config().items():
+            config[option], config_source[option] = value, where
+    kafka_name = topic.topic_name or key
+    partitions, partitions_from = chosen.get("partitions", (None, f"{file}: topics.{key}"))
+    replicas, replicas_from = chosen.get("replicas", (None, f"{settings_path}.defaults"))
+    if partitions is None:
+        problems.append(ConfigProblem(f"{partitions_from}.partitions", "is required (set it here or in catalog.defaults)"))
+        partitions = 1
+    if replicas is None:
+        problems.append(ConfigProblem(f"{replicas_from}.replicas", "is required (set it in catalog.defaults)"))
+        replicas = 1
+    if replicas > target.brokers:
+        problems.append(ConfigProblem(f"{replicas_from}.replicas", f"topic '{kafka_name}' asks for {replicas} replicas "
+                                      f"but cluster '{target.name}' has {target.brokers} broker(s)", replicas))  # fmt: skip
+    isr = config.get("min.insync.replicas")
+    if isinstance(isr, int) and (isr > replicas or (replicas > 1 and isr >= replicas)):
+        bound = "at most" if replicas == 1 else "below"
+        problems.append(ConfigProblem(f"{config_source['min.insync.replicas']}.minInsyncReplicas",
+                                      f"topic '{kafka_name}' needs min.insync.replicas {bound} its {replicas} replicas, "
+                                      "or one broker down stops every acks=all producer", isr))  # fmt: skip
+    if topic.previous_names and topic.topic_name is None:
+        problems.append(ConfigProblem(f"{file}: topics.{key}.previousNames", "Kafka cannot rename a topic: to rename "
+                                      "the catalog entry, set topicName to the topic's existing Kafka name; to rename "
+                                      "the topic, declare a new topic and decommission the old one",
+                                      topic.previous_names))  # fmt: skip
+    deletion = override.deletion if override and override.deletion else settings.deletion
+    return ResolvedTopic(
+        key=key,
+        kafka_name=kafka_name,
+        resource_name=kubernetes_topic_name(kafka_name),
+        partitions=partitions,
+        replicas=replicas,
+        config=dict(sorted(config.items())),
+        deletion=deletion,
+        previous_names=tuple(topic.previous_names),
+        source=file,
+        domain=domain,
+    )
+
+
+def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
+    by_kafka: dict[str, ResolvedTopic] = {}
+    by_metric: dict[str, ResolvedTopic] = {}
+    for topic in topics:
+        where = f"{topic.source}: topics.{topic.key}"
+        if topic.kafka_name in by_kafka:
+            problems.append(ConfigProblem(where, f"is the Kafka topic '{topic.kafka_name}' again "
+                                          f"(also catalog entry '{by_kafka[topic.kafka_name].key}')"))  # fmt: skip
+        elif topic.kafka_name.replace(".", "_") in by_metric:
+            other = by_metric[topic.kafka_name.replace(".", "_")]
+            problems.append(ConfigProblem(where, f"collides with '{other.kafka_name}': Kafka treats '.' and '_' alike "
+                                          "in metric names and refuses the second topic"))  # fmt: skip
+        by_kafka.setdefault(topic.kafka_name, topic)
+        by_metric.setdefault(topic.kafka_name.replace(".", "_"), topic)
+    return problems
+
+
+def _service_problems(
+    name: str, file: str, service: ServiceSpec, catalog: Catalog, target: TargetCluster
+) -> list[ConfigProblem]:
+    where = f"{file}: services.{name}"
+    problems: list[ConfigProblem] = []
+    references: list[tuple[str, str | TopicRef]] = [
+        (f"produces[{i}]", ref) for i, ref in enumerate(service.produces)
+    ]
+    references += [(f"consumes[{i}]", c.topic if c.topic is not None else TopicRef(prefix=c.prefix or ""))
+                   for i, c in enumerate(service.consumes)]  # fmt: skip
+    if service.streams:
+        references += [(f"streams.consumes[{i}]", t) for i, t in enumerate(service.streams.consumes)]
+        references += [(f"streams.produces[{i}]", t) for i, t in enumerate(service.streams.produces)]
+    kafka_names = [(topic.topic_name or key) for key, (_, topic) in catalog.topics.items()]
+    for path, ref in references:
+        if isinstance(ref, TopicRef):
+            if not any(n.startswith(ref.prefix) for n in kafka_names):
+                problems.append(ConfigProblem(f"{where}.{path}.prefix", "matches no catalog topic", ref.prefix))
+        elif ref not in catalog.topics:
+            problems.append(ConfigProblem(f"{where}.{path}", f"is not a catalog topic{_hint(ref, catalog.topics)}", ref))
+    if service.authentication not in target.authentication:
+        offered = ", ".join(sorted(target.authentication)) or "none"
+        problems.append(ConfigProblem(f"{where}.authentication", f"cluster '{target.name}' has no listener with "
+                                      f"{service.authentication} authentication (offered: {offered})",
+                                      service.authentication))  # fmt: skip
+    return problems
+
+
+def _hint(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
