@@ -71,7 +71,10 @@ def build_platform(stack: Stack) -> Platform:
         )
     for name, cluster_config in config.clusters.items():
         platform.clusters[name] = KafkaCluster(
-            name, cluster_config, operator=platform.operator, namespace=platform.namespaces.get(cluster_config.namespace)
+            name,
+            cluster_config,
+            operator=platform.operator,
+            namespace=platform.namespaces.get(cluster_config.namespace),
         )
     catalog = stack.catalog
     for name, external in config.external_clusters.items():

@@ -57,7 +57,11 @@ class KafkaUser(pulumi.ComponentResource):
             depends.append(
                 k8s.core.v1.Secret(
                     f"{name}-password-secret",
-                    metadata={"name": password_secret_name(service.name), "namespace": cluster.namespace, "labels": labels},
+                    metadata={
+                        "name": password_secret_name(service.name),
+                        "namespace": cluster.namespace,
+                        "labels": labels,
+                    },
                     string_data={PASSWORD_KEY: self.password},
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster.kafka]),
                 )
@@ -69,7 +73,10 @@ class KafkaUser(pulumi.ComponentResource):
                 "name": service.name,
                 "namespace": cluster.namespace,
                 "labels": labels,
-                "annotations": {WAIT_FOR_ANNOTATION: WAIT_FOR_READY, TIMEOUT_ANNOTATION: str(USER_READY_TIMEOUT_SECONDS)},
+                "annotations": {
+                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
+                    TIMEOUT_ANNOTATION: str(USER_READY_TIMEOUT_SECONDS),
+                },
             },
             spec=user_spec(service, owned),
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends),

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from messaging_platform.config import StackConfig, load_stack_config
+import yaml
+
+from messaging_platform.config import Stack, StackConfig, load_stack, load_stack_config
 from messaging_platform.offline.engine import Recording, run_program
 from messaging_platform.offline.project import PulumiProject
 from messaging_platform.offline.runner import PlanResult, plan_stack
@@ -18,6 +20,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 STRIMZI_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0"
 CRD_DIR = STRIMZI_DIR / "crds"
 STACKS = ("dev", "prod")
+ALL_STACKS = ("dev", "prod", "external")
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +58,19 @@ def run() -> Callable[[Callable[[], object]], Recording]:
         return run_program(as_program, "messaging-platform", stack)
 
     return runner
+
+
+def write_catalog(root: Path, domains: dict[str, dict[str, Any]]) -> Path:
+    """Write ``root/catalog/<file>.yaml`` for each domain document; returns ``root``."""
+    folder = root / "catalog"
+    folder.mkdir(parents=True, exist_ok=True)
+    for file, document in domains.items():
+        (folder / f"{file}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    return root
+
+
+def catalog_stack(root: Path, environment: str = "prod", catalog: dict[str, Any] | None = None,
+                  **values: Any) -> Stack:  # fmt: skip
+    """Load a stack with one cluster ``events`` (preset) and the catalog under ``root``."""
+    raw = {"environment": environment, "clusters": {"events": {}}, "catalog": catalog or {}, **values}
+    return load_stack(raw, root)

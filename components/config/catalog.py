@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 
 from ..topic_config import CompressionType, topic_config_problems
 from .base import ConfigModel, Problem, raise_problems
-from .errors import ConfigError, ConfigProblem, problems_from_validation_error
+from .errors import ConfigError, ConfigProblem, join_path, problems_from_validation_error
 from .units import DurationMs, SizeBytes
 
 # Ref: Kafka clients Topic.java (legal characters, MAX_NAME_LENGTH = 249).
@@ -28,6 +28,14 @@ _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 DeletionPolicy = Literal["protect", "retain", "delete"]
 CleanupPolicy = Literal["delete", "compact"]
 TopicConfigValue = bool | int | float | str | list[str]
+
+
+def _policy_list(value: Any) -> Any:
+    # `compact`, `compact,delete` and [compact, delete] all mean the same to Kafka.
+    return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
+
+
+CleanupPolicies = Annotated[list[CleanupPolicy], BeforeValidator(_policy_list)]
 
 
 def check_kafka_topic_name(name: str) -> str:
@@ -63,7 +71,7 @@ class TopicSettings(ConfigModel):
     replicas: int | None = Field(default=None, ge=1, le=32767)
     retention: DurationMs | None = None
     retention_bytes: SizeBytes | None = None
-    cleanup_policy: CleanupPolicy | list[CleanupPolicy] | None = None
+    cleanup_policy: CleanupPolicies | None = None
     min_insync_replicas: int | None = Field(default=None, ge=1)
     max_message_bytes: SizeBytes | None = None
     segment_bytes: SizeBytes | None = None
@@ -74,13 +82,16 @@ class TopicSettings(ConfigModel):
 
     @model_validator(mode="after")
     def _check_settings(self) -> TopicSettings:
-        problems: list[Problem] = []
         raw = self.config or {}
-        for key, message in topic_config_problems(raw):
-            problems.append((("config", key), message, raw.get(key)))
         typed = self.kafka_config(include_raw=False)
-        for key in sorted(typed.keys() & raw.keys()):
-            problems.append((("config", key), f"is also set by a typed key; set it once ({_TYPED_KEYS[key]})", raw[key]))
+        problems: list[Problem] = [
+            (("config", key), f"is also set by a typed key; set it once ({_TYPED_KEYS[key]})", raw[key])
+            for key in sorted(typed.keys() & raw.keys())
+        ]
+        merged = {**typed, **raw}
+        for key, message in topic_config_problems(merged):
+            where: tuple[str, ...] = ("config", key) if key in raw else (_TYPED_KEYS.get(key, key),)
+            problems.append((where, message, merged.get(key)))
         raise_problems(problems)
         return self
 
@@ -263,12 +274,18 @@ class Catalog:
         for file, domain in self.domains.items():
             for key in domain.topics:
                 if key in seen_topics:
-                    problems.append(ConfigProblem(f"{file}: topics.{key}", f"is also declared in {seen_topics[key]}"))
+                    problems.append(
+                        ConfigProblem(
+                            join_path(f"{file}: ", ["topics", key]), f"is also declared in {seen_topics[key]}"
+                        )
+                    )
                 seen_topics.setdefault(key, file)
             for name in domain.services:
                 if name in seen_services:
                     problems.append(
-                        ConfigProblem(f"{file}: services.{name}", f"is also declared in {seen_services[name]}")
+                        ConfigProblem(
+                            join_path(f"{file}: ", ["services", name]), f"is also declared in {seen_services[name]}"
+                        )
                     )
                 seen_services.setdefault(name, file)
         return problems

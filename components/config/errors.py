@@ -82,7 +82,7 @@ def join_path(prefix: str, steps: Iterable[str | int]) -> str:
             path += f"[{step}]"
         elif not _PLAIN_KEY.match(step):
             path += f'["{step}"]'
-        elif path and not path.endswith(":"):
+        elif path and not path.endswith((":", " ")):
             path += f".{step}"
         else:
             path += step

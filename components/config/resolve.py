@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from ..specs.acls import AclRule, service_acls
 from .catalog import Catalog, CatalogSettings, CatalogTopic, DeletionPolicy, ServiceSpec, TopicRef, TopicSettings
-from .errors import ConfigError, ConfigProblem
+from .errors import ConfigError, ConfigProblem, join_path
 
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _NOT_K8S = re.compile(r"[^a-z0-9.-]+")
@@ -89,7 +89,9 @@ def resolve_catalog(
     for key in settings.topics:
         if key not in catalog.topics:
             problems.append(
-                ConfigProblem(f"{settings_path}.topics.{key}", f"is not a catalog topic{_hint(key, catalog.topics)}")
+                ConfigProblem(
+                    join_path(settings_path, ["topics", key]), f"is not a catalog topic{_hint(key, catalog.topics)}"
+                )
             )
     topics = [_resolve_topic(key, file, catalog.domains[file].domain, topic, settings, target, settings_path, problems)
               for key, (file, topic) in sorted(catalog.topics.items())]  # fmt: skip
@@ -102,13 +104,13 @@ def resolve_catalog(
         acls = () if service_problems else tuple(service_acls(service, kafka_names))
         services.append(ResolvedService(name, service, acls, file))
     if topics and not target.topic_operator:
-        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no Topic Operator "
+        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no Topic Operator "
                                       "(entityOperator.topicOperator.enabled: false) to create catalog topics"))  # fmt: skip
     if services and not target.user_operator:
-        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no User Operator "
+        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no User Operator "
                                       "(entityOperator.userOperator.enabled: false) to create service users"))  # fmt: skip
     if any(s.acls for s in services) and not target.authorization:
-        problems.append(ConfigProblem(f"{settings_path}.cluster", f"cluster '{target.name}' has no ACL authorizer; "
+        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no ACL authorizer; "
                                       "set authorization: {type: simple} to enforce the services' ACLs"))  # fmt: skip
     if problems:
         raise ConfigError(problems, "catalog")
@@ -127,9 +129,9 @@ def _resolve_topic(
 ) -> ResolvedTopic:
     override = settings.topics.get(key)
     layers: list[tuple[str, TopicSettings | None]] = [
-        (f"{settings_path}.defaults", settings.defaults),
-        (f"{file}: topics.{key}", topic),
-        (f"{settings_path}.topics.{key}", override),
+        (join_path(settings_path, ["defaults"]), settings.defaults),
+        (join_path(f"{file}: ", ["topics", key]), topic),
+        (join_path(settings_path, ["topics", key]), override),
     ]
     chosen: dict[str, tuple[Any, str]] = {}
     config: dict[str, Any] = {}
@@ -143,25 +145,31 @@ def _resolve_topic(
         for option, value in layer.kafka_config().items():
             config[option], config_source[option] = value, where
     kafka_name = topic.topic_name or key
-    partitions, partitions_from = chosen.get("partitions", (None, f"{file}: topics.{key}"))
-    replicas, replicas_from = chosen.get("replicas", (None, f"{settings_path}.defaults"))
+    partitions, partitions_from = chosen.get("partitions", (None, layers[1][0]))
+    replicas, replicas_from = chosen.get("replicas", (None, layers[0][0]))
     if partitions is None:
-        problems.append(ConfigProblem(f"{partitions_from}.partitions", "is required (set it here or in catalog.defaults)"))
+        problems.append(
+            ConfigProblem(
+                join_path(partitions_from, ["partitions"]), "is required (set it here or in catalog.defaults)"
+            )
+        )
         partitions = 1
     if replicas is None:
-        problems.append(ConfigProblem(f"{replicas_from}.replicas", "is required (set it in catalog.defaults)"))
+        problems.append(
+            ConfigProblem(join_path(replicas_from, ["replicas"]), "is required (set it in catalog.defaults)")
+        )
         replicas = 1
     if replicas > target.brokers:
-        problems.append(ConfigProblem(f"{replicas_from}.replicas", f"topic '{kafka_name}' asks for {replicas} replicas "
+        problems.append(ConfigProblem(join_path(replicas_from, ["replicas"]), f"topic '{kafka_name}' asks for {replicas} replicas "
                                       f"but cluster '{target.name}' has {target.brokers} broker(s)", replicas))  # fmt: skip
     isr = config.get("min.insync.replicas")
     if isinstance(isr, int) and (isr > replicas or (replicas > 1 and isr >= replicas)):
         bound = "at most" if replicas == 1 else "below"
-        problems.append(ConfigProblem(f"{config_source['min.insync.replicas']}.minInsyncReplicas",
+        problems.append(ConfigProblem(join_path(config_source["min.insync.replicas"], ["minInsyncReplicas"]),
                                       f"topic '{kafka_name}' needs min.insync.replicas {bound} its {replicas} replicas, "
                                       "or one broker down stops every acks=all producer", isr))  # fmt: skip
     if topic.previous_names and topic.topic_name is None:
-        problems.append(ConfigProblem(f"{file}: topics.{key}.previousNames", "Kafka cannot rename a topic: to rename "
+        problems.append(ConfigProblem(join_path(layers[1][0], ["previousNames"]), "Kafka cannot rename a topic: to rename "
                                       "the catalog entry, set topicName to the topic's existing Kafka name; to rename "
                                       "the topic, declare a new topic and decommission the old one",
                                       topic.previous_names))  # fmt: skip
@@ -185,7 +193,7 @@ def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
     by_kafka: dict[str, ResolvedTopic] = {}
     by_metric: dict[str, ResolvedTopic] = {}
     for topic in topics:
-        where = f"{topic.source}: topics.{topic.key}"
+        where = join_path(f"{topic.source}: ", ["topics", topic.key])
         if topic.kafka_name in by_kafka:
             problems.append(ConfigProblem(where, f"is the Kafka topic '{topic.kafka_name}' again "
                                           f"(also catalog entry '{by_kafka[topic.kafka_name].key}')"))  # fmt: skip
@@ -201,26 +209,30 @@ def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
 def _service_problems(
     name: str, file: str, service: ServiceSpec, catalog: Catalog, target: TargetCluster
 ) -> list[ConfigProblem]:
-    where = f"{file}: services.{name}"
+    where = join_path(f"{file}: ", ["services", name])
     problems: list[ConfigProblem] = []
-    references: list[tuple[str, str | TopicRef]] = [
-        (f"produces[{i}]", ref) for i, ref in enumerate(service.produces)
+    references: list[tuple[list[str | int], str | TopicRef]] = [
+        (["produces", i], ref) for i, ref in enumerate(service.produces)
     ]
-    references += [(f"consumes[{i}]", c.topic if c.topic is not None else TopicRef(prefix=c.prefix or ""))
+    references += [(["consumes", i], c.topic if c.topic is not None else TopicRef(prefix=c.prefix or ""))
                    for i, c in enumerate(service.consumes)]  # fmt: skip
     if service.streams:
-        references += [(f"streams.consumes[{i}]", t) for i, t in enumerate(service.streams.consumes)]
-        references += [(f"streams.produces[{i}]", t) for i, t in enumerate(service.streams.produces)]
+        references += [(["streams", "consumes", i], t) for i, t in enumerate(service.streams.consumes)]
+        references += [(["streams", "produces", i], t) for i, t in enumerate(service.streams.produces)]
     kafka_names = [(topic.topic_name or key) for key, (_, topic) in catalog.topics.items()]
     for path, ref in references:
         if isinstance(ref, TopicRef):
             if not any(n.startswith(ref.prefix) for n in kafka_names):
-                problems.append(ConfigProblem(f"{where}.{path}.prefix", "matches no catalog topic", ref.prefix))
+                problems.append(
+                    ConfigProblem(join_path(where, [*path, "prefix"]), "matches no catalog topic", ref.prefix)
+                )
         elif ref not in catalog.topics:
-            problems.append(ConfigProblem(f"{where}.{path}", f"is not a catalog topic{_hint(ref, catalog.topics)}", ref))
+            problems.append(
+                ConfigProblem(join_path(where, path), f"is not a catalog topic{_hint(ref, catalog.topics)}", ref)
+            )
     if service.authentication not in target.authentication:
         offered = ", ".join(sorted(target.authentication)) or "none"
-        problems.append(ConfigProblem(f"{where}.authentication", f"cluster '{target.name}' has no listener with "
+        problems.append(ConfigProblem(join_path(where, ["authentication"]), f"cluster '{target.name}' has no listener with "
                                       f"{service.authentication} authentication (offered: {offered})",
                                       service.authentication))  # fmt: skip
     return problems

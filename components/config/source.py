@@ -95,4 +95,3 @@ def _unwrap_secure(value: Any) -> tuple[Any, bool]:
         unwrapped = [_unwrap_secure(item) for item in value]
         return [item for item, _ in unwrapped], any(inner for _, inner in unwrapped)
     return value, False
-

@@ -61,7 +61,9 @@ class StackConfig(ConfigModel):
         if self.catalog.cluster is None and len(names) > 1:
             return [(("catalog", "cluster"), f"choose the cluster for the catalog: {', '.join(names)}", None)]
         if self.catalog.cluster is not None and self.catalog.cluster not in names:
-            return [(("catalog", "cluster"), f"no such cluster; choose one of: {', '.join(names)}", self.catalog.cluster)]
+            return [
+                (("catalog", "cluster"), f"no such cluster; choose one of: {', '.join(names)}", self.catalog.cluster)
+            ]
         return []
 
     @property

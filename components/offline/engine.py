@@ -48,6 +48,7 @@ class Registration:
     retain_on_delete: bool
     depends_on: tuple[str, ...]
     aliases: tuple[str, ...]
+    hooks: tuple[str, ...]
     inputs: dict[str, Any]
 
 
@@ -91,6 +92,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 retain_on_delete=bool(request.retainOnDelete),
                 depends_on=tuple(sorted(set(request.dependencies))),
                 aliases=tuple(sorted(_alias_names(request))),
+                hooks=tuple(sorted(_hook_names(request))),
                 inputs=normalize(json_format.MessageToDict(request.object)),
             )
         )
@@ -250,6 +252,16 @@ def _alias_names(request: Any) -> list[str]:
         elif alias.spec.name or alias.spec.type:
             names.append("::".join(part for part in (alias.spec.type, alias.spec.name) if part))
     return names
+
+
+def _hook_names(request: Any) -> list[str]:
+    """Bound resource hooks as ``<stage>:<hook name>``."""
+    binding = request.hooks
+    return [
+        f"{stage}:{hook}"
+        for stage in ("before_create", "after_create", "before_update", "after_update", "before_delete", "after_delete")
+        for hook in getattr(binding, stage)
+    ]
 
 
 @contextmanager

@@ -34,6 +34,7 @@ def plan_document(recording: Recording) -> dict[str, Any]:
                 "retainOnDelete": r.retain_on_delete,
                 "dependsOn": list(r.depends_on),
                 "aliases": list(r.aliases),
+                "hooks": list(r.hooks),
                 "inputs": r.inputs,
             }
             for r in sorted(recording.resources, key=lambda r: r.urn)
