@@ -71,6 +71,8 @@ def write_catalog(root: Path, domains: dict[str, dict[str, Any]]) -> Path:
 
 def catalog_stack(root: Path, environment: str = "prod", catalog: dict[str, Any] | None = None,
                   **values: Any) -> Stack:  # fmt: skip
-    """Load a stack with one cluster ``events`` (preset) and the catalog under ``root``."""
+    """Load a stack with one cluster ``events`` (preset) and the catalog under ``root``.
+
+    External cluster credentials count as stored encrypted, as ``pulumi config set --secret`` does."""
     raw = {"environment": environment, "clusters": {"events": {}}, "catalog": catalog or {}, **values}
-    return load_stack(raw, root)
+    return load_stack(raw, root, secret_keys={"externalClusters"})

@@ -1,0 +1,189 @@
+"""Topics, users and external clusters under the mock engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from messaging_platform import build_platform, export_outputs
+from messaging_platform.config import Stack
+from messaging_platform.offline.engine import Recording
+from messaging_platform.topic import topic_update_problems
+from tests.conftest import catalog_stack, write_catalog
+
+Run = Callable[[Callable[[], object]], Recording]
+TOPIC = "kubernetes:kafka.strimzi.io/v1:KafkaTopic"
+USER = "kubernetes:kafka.strimzi.io/v1:KafkaUser"
+
+DOMAIN = {
+    "domain": "orders",
+    "topics": {
+        "orders.created.v1": {"partitions": 6},
+        "orders.state.v1": {"partitions": 6, "cleanupPolicy": "compact", "topicName": "orders.state",
+                            "previousNames": ["orders.state"]},
+    },
+    "services": {
+        "order-service": {"produces": ["orders.created.v1", "orders.state.v1"]},
+        "order-reader": {"consumes": [{"topic": "orders.created.v1", "group": "order-reader"}],
+                         "quotas": {"consumerByteRate": "1MiB"}},
+    },
+}  # fmt: skip
+
+
+@pytest.fixture
+def catalog_root(tmp_path: Path) -> Path:
+    return write_catalog(tmp_path, {"orders": DOMAIN})
+
+
+def planned(run: Run, stack: Stack) -> Recording:
+    return run(lambda: export_outputs(build_platform(stack)))
+
+
+def test_prod_topics_are_protected_children_of_their_cluster(run: Run, catalog_root: Path) -> None:
+    recording = planned(run, catalog_stack(catalog_root, "prod"))
+    (cluster,) = recording.of_type("messaging-platform:kafka:Cluster")
+    (kafka,) = recording.of_type("kubernetes:kafka.strimzi.io/v1:Kafka")
+    topics = recording.of_type(TOPIC)
+    assert [t.name for t in topics] == ["events-topic-orders.created.v1", "events-topic-orders.state.v1"]
+    for topic in topics:
+        assert topic.parent == cluster.urn
+        assert topic.protect and not topic.retain_on_delete
+        assert kafka.urn in topic.depends_on
+        assert topic.hooks == ("before_update:events-topic-guard",)
+        assert topic.inputs["metadata"]["labels"]["strimzi.io/cluster"] == "events"
+        assert topic.inputs["spec"]["replicas"] == 3
+
+
+def test_deletion_policy_per_stack_and_per_topic(run: Run, catalog_root: Path) -> None:
+    dev = planned(run, catalog_stack(catalog_root, "dev"))
+    assert not any(t.protect or t.retain_on_delete for t in dev.of_type(TOPIC))
+    retained = planned(run, catalog_stack(catalog_root, "prod", catalog={
+        "deletion": "retain", "topics": {"orders.created.v1": {"deletion": "delete"}}}))  # fmt: skip
+    by_name = {t.inputs["spec"]["topicName"]: t for t in retained.of_type(TOPIC)}
+    assert by_name["orders.state"].retain_on_delete and not by_name["orders.state"].protect
+    assert not by_name["orders.created.v1"].retain_on_delete and not by_name["orders.created.v1"].protect
+
+
+def test_a_renamed_catalog_entry_keeps_its_topic_through_an_alias(run: Run, catalog_root: Path) -> None:
+    recording = planned(run, catalog_stack(catalog_root, "prod"))
+    renamed = next(t for t in recording.of_type(TOPIC) if t.name == "events-topic-orders.state.v1")
+    assert renamed.aliases == ("events-topic-orders.state",)
+    assert renamed.inputs["spec"]["topicName"] == "orders.state"
+    assert renamed.inputs["metadata"]["name"] == "orders.state"
+
+
+def test_scram_users_get_a_pulumi_owned_password_through_a_secret(run: Run, catalog_root: Path) -> None:
+    recording = planned(run, catalog_stack(catalog_root, "prod"))
+    (component,) = [c for c in recording.of_type("messaging-platform:kafka:User") if c.name.endswith("order-service")]
+    (password,) = [p for p in recording.of_type("random:index/randomPassword:RandomPassword")
+                   if p.name == "events-user-order-service-password"]  # fmt: skip
+    (secret,) = [s for s in recording.of_type("kubernetes:core/v1:Secret") if s.parent == component.urn]
+    (user,) = [u for u in recording.of_type(USER) if u.parent == component.urn]
+    assert password.parent == component.urn and password.inputs["length"] == 32
+    assert secret.inputs["stringData"] == {"password": "[secret]"}
+    assert secret.inputs["metadata"]["name"] == "order-service-scram-password"
+    ref = user.inputs["spec"]["authentication"]["password"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "order-service-scram-password", "key": "password"}
+    assert secret.urn in user.depends_on
+    assert recording.outputs["catalog"]["userSecrets"] == {"order-reader": "order-reader", "order-service": "order-service"}
+
+
+def test_operator_owned_passwords_need_no_secret_or_random_password(run: Run, catalog_root: Path) -> None:
+    recording = planned(run, catalog_stack(catalog_root, "prod", catalog={"passwords": "operator"}))
+    assert recording.of_type("random:index/randomPassword:RandomPassword") == []
+    assert recording.of_type("kubernetes:core/v1:Secret") == []
+    assert {u.inputs["spec"]["authentication"]["type"] for u in recording.of_type(USER)} == {"scram-sha-512"}
+
+
+def test_every_user_has_authentication_and_acls_on_catalog_topics(run: Run, catalog_root: Path) -> None:
+    recording = planned(run, catalog_stack(catalog_root, "prod"))
+    topic_names = {t.inputs["spec"]["topicName"] for t in recording.of_type(TOPIC)}
+    for user in recording.of_type(USER):
+        assert user.inputs["spec"]["authentication"]["type"] in {"scram-sha-512", "tls"}
+        for rule in user.inputs["spec"]["authorization"]["acls"]:
+            if rule["resource"]["type"] == "topic":
+                assert rule["resource"]["name"] in topic_names
+
+
+EXTERNAL = {
+    "legacy": {
+        "bootstrapServers": ["kafka-1.example.com:9096"],
+        "brokers": 3,
+        "sasl": {"username": "admin", "password": "[secret]"},
+    }
+}
+
+
+def test_external_cluster_gets_provider_topics_credentials_acls_and_quotas(run: Run, catalog_root: Path) -> None:
+    stack = catalog_stack(catalog_root, "prod", clusters={}, externalClusters=EXTERNAL)
+    recording = planned(run, stack)
+    (provider,) = recording.of_type("pulumi:providers:kafka")
+    assert provider.inputs["saslPassword"] == "[secret]"
+    assert provider.inputs["saslMechanism"] == "scram-sha512"
+    topics = {t.inputs["name"]: t for t in recording.of_type("kafka:index/topic:Topic")}
+    assert set(topics) == {"orders.created.v1", "orders.state"}
+    assert topics["orders.state"].inputs["config"] == {"cleanup.policy": "compact", "min.insync.replicas": "2"}
+    assert all(t.protect and t.hooks == ("before_update:legacy-topic-guard",) for t in topics.values())
+    credentials = recording.of_type("kafka:index/userScramCredential:UserScramCredential")
+    assert {c.inputs["username"] for c in credentials} == {"order-reader", "order-service"}
+    assert {c.inputs["password"] for c in credentials} == {"[secret]"}
+    acls = {(a.inputs["aclPrincipal"], a.inputs["aclResourceType"], a.inputs["aclResourceName"],
+             a.inputs["aclOperation"], a.inputs["resourcePatternTypeFilter"])
+            for a in recording.of_type("kafka:index/acl:Acl")}  # fmt: skip
+    assert acls == {
+        ("User:order-reader", "Group", "order-reader", "Read", "Literal"),
+        ("User:order-reader", "Topic", "orders.created.v1", "Describe", "Literal"),
+        ("User:order-reader", "Topic", "orders.created.v1", "Read", "Literal"),
+        ("User:order-service", "Topic", "orders.created.v1", "Describe", "Literal"),
+        ("User:order-service", "Topic", "orders.created.v1", "Write", "Literal"),
+        ("User:order-service", "Topic", "orders.state", "Describe", "Literal"),
+        ("User:order-service", "Topic", "orders.state", "Write", "Literal"),
+    }
+    (quota,) = recording.of_type("kafka:index/quota:Quota")
+    assert quota.inputs == {"config": {"consumer_byte_rate": "1048576"}, "entityName": "order-reader",
+                            "entityType": "user"}  # fmt: skip
+    assert recording.of_type(TOPIC) == []
+
+
+def test_external_password_must_be_a_pulumi_secret(catalog_root: Path) -> None:
+    from messaging_platform.config import ConfigError, load_stack
+
+    raw = {"environment": "prod", "externalClusters": EXTERNAL, "catalog": {}}
+    with pytest.raises(ConfigError, match="must be a Pulumi secret"):
+        load_stack(raw, catalog_root, secret_keys=())
+    assert load_stack(raw, catalog_root, secret_keys={"externalClusters"}).catalog is not None
+
+
+STRIMZI_TOPIC = {"spec": {"topicName": "orders", "partitions": 12, "replicas": 3,
+                          "config": {"cleanup.policy": "compact"}}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("new_spec", "cruise_control", "fragment"),
+    [
+        ({"partitions": 6}, False, "partitions cannot decrease (12 -> 6)"),
+        ({"topicName": "orders-v2"}, False, "the Kafka topic name cannot change"),
+        ({"replicas": 2}, False, "replicas cannot change (3 -> 2) without Cruise Control"),
+        ({"config": {"cleanup.policy": "delete"}}, True, "would drop 'compact'"),
+    ],
+)
+def test_guard_refuses_updates_that_lose_data(new_spec: dict[str, object], cruise_control: bool, fragment: str) -> None:
+    new = {"spec": {**STRIMZI_TOPIC["spec"], **new_spec}}
+    (problem,) = topic_update_problems(STRIMZI_TOPIC, new, cruise_control)
+    assert fragment in problem
+
+
+@pytest.mark.parametrize(
+    "new_spec",
+    [{"partitions": 24}, {"replicas": 5}, {"config": {"cleanup.policy": "compact,delete", "retention.ms": 1}}],
+)
+def test_guard_allows_safe_updates(new_spec: dict[str, object]) -> None:
+    assert topic_update_problems(STRIMZI_TOPIC, {"spec": {**STRIMZI_TOPIC["spec"], **new_spec}}, True) == []
+
+
+def test_guard_reads_pulumi_kafka_topics_too() -> None:
+    old = {"name": "orders", "partitions": 12.0, "replicationFactor": 3.0, "config": {}}
+    (problem,) = topic_update_problems(old, {**old, "partitions": 3.0}, cruise_control=True)
+    assert "partitions cannot decrease (12 -> 3)" in problem
