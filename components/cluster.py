@@ -13,7 +13,6 @@ from .operator import StrimziOperator
 from .resources import StrimziResource
 from .specs.kafka import kafka_spec, node_pool_spec
 from .specs.metrics import metrics_config_map_data
-from .topic import guard_hook
 from .strimzi import (
     CLUSTER_LABEL,
     MANAGED_BY_LABELS,
@@ -21,6 +20,7 @@ from .strimzi import (
     WAIT_FOR_ANNOTATION,
     WAIT_FOR_READY,
 )
+from .topic import guard_hook
 
 CLUSTER_TYPE = "messaging-platform:kafka:Cluster"
 
@@ -106,6 +106,7 @@ class KafkaCluster(pulumi.ComponentResource):
                 },
             },
             spec=kafka_spec(config, metrics_name),
+            with_status=True,
             opts=pulumi.ResourceOptions.merge(strimzi_opts, pulumi.ResourceOptions(depends_on=[*pools, *config_maps])),
         )
         self._topic_guard: pulumi.ResourceHook | None = None

@@ -13,9 +13,9 @@ from .strimzi import API_VERSION
 class StrimziResource(pulumi.CustomResource):
     """A ``kafka.strimzi.io/v1`` object managed by the Kubernetes provider.
 
-    Same type token and inputs as ``pulumi_kubernetes.apiextensions.CustomResource``, plus a
-    ``status`` output (``apiextensions.CustomResource`` has none in Python), so components can
-    export what Strimzi reports, such as external bootstrap addresses.
+    Same type token and inputs as ``pulumi_kubernetes.apiextensions.CustomResource``; with
+    ``with_status`` it also has a ``status`` output (``apiextensions.CustomResource`` has none in
+    Python), so components can export what Strimzi reports, such as external bootstrap addresses.
     """
 
     api_version: pulumi.Output[str]
@@ -27,12 +27,17 @@ class StrimziResource(pulumi.CustomResource):
     def __init__(
         self,
         resource_name: str,
+        *,
         kind: str,
         metadata: dict[str, Any],
         spec: dict[str, Any],
         opts: pulumi.ResourceOptions | None = None,
+        with_status: bool = False,
     ) -> None:
-        props = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec, "status": None}
+        props: dict[str, Any] = {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
+        if with_status:
+            # Only requested where used: every output property costs the engine a future to track.
+            props["status"] = None
         opts = pulumi.ResourceOptions.merge(k8s_utilities.get_resource_opts_defaults(), opts)
         super().__init__(f"kubernetes:{API_VERSION}:{kind}", resource_name, props, opts)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 import yaml
 
 from messaging_platform.config import Stack, StackConfig, load_stack, load_stack_config

@@ -2,8 +2,8 @@
 
 from .catalog import Catalog, CatalogSettings, ServiceSpec
 from .cluster import ClusterConfig, NodePoolConfig
-from .external import ExternalClusterConfig
 from .errors import ConfigError, ConfigProblem
+from .external import ExternalClusterConfig
 from .listeners import ListenerConfig
 from .loader import Stack, load_stack, target_cluster
 from .operator import OperatorConfig

@@ -25,6 +25,9 @@ _KAFKA_TOPIC = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 # Ref: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
+# libyaml's loader when PyYAML was built with it: catalogs grow to thousands of topics.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DeletionPolicy = Literal["protect", "retain", "delete"]
 CleanupPolicy = Literal["delete", "compact"]
 TopicConfigValue = bool | int | float | str | list[str]
@@ -253,7 +256,7 @@ class Catalog:
         for path in sorted(directory.glob("*.yaml")):
             name = f"{label}/{path.name}"
             try:
-                raw = yaml.safe_load(path.read_text()) or {}
+                raw = yaml.load(path.read_text(), Loader=_LOADER) or {}
                 domains[name] = DomainFile.model_validate(raw)
             except yaml.YAMLError as exc:
                 problems.append(ConfigProblem(name, f"is not valid YAML: {exc}"))

@@ -21,6 +21,10 @@ def _check_bootstrap(address: str) -> str:
 BootstrapAddress = Annotated[str, AfterValidator(_check_bootstrap)]
 
 
+ClientAuthentication = Literal["scram-sha-512"]
+CLIENT_AUTHENTICATION: tuple[ClientAuthentication, ...] = ("scram-sha-512",)
+
+
 class SaslConfig(ConfigModel):
     """How the platform itself authenticates to the cluster (an admin principal)."""
 
@@ -44,4 +48,4 @@ class ExternalClusterConfig(ConfigModel):
     sasl: SaslConfig | None = None
     kafka_version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$")
     authorization: bool = True
-    client_authentication: list[Literal["scram-sha-512"]] = Field(default_factory=lambda: ["scram-sha-512"])
+    client_authentication: list[ClientAuthentication] = Field(default_factory=lambda: list(CLIENT_AUTHENTICATION))

@@ -93,31 +93,61 @@ def resolve_catalog(
                     join_path(settings_path, ["topics", key]), f"is not a catalog topic{_hint(key, catalog.topics)}"
                 )
             )
-    topics = [_resolve_topic(key, file, catalog.domains[file].domain, topic, settings, target, settings_path, problems)
-              for key, (file, topic) in sorted(catalog.topics.items())]  # fmt: skip
+    topics = [
+        _resolve_topic(
+            key=key,
+            file=file,
+            domain=catalog.domains[file].domain,
+            topic=topic,
+            settings=settings,
+            target=target,
+            settings_path=settings_path,
+            problems=problems,
+        )
+        for key, (file, topic) in sorted(catalog.topics.items())
+    ]
     problems += _name_clashes(topics)
     kafka_names = {t.key: t.kafka_name for t in topics}
     services = []
+    all_kafka_names = tuple(kafka_names.values())
     for name, (file, service) in sorted(catalog.services.items()):
-        service_problems = _service_problems(name, file, service, catalog, target)
+        service_problems = _service_problems(
+            name=name, file=file, service=service, catalog=catalog, target=target, kafka_names=all_kafka_names
+        )
         problems += service_problems
         acls = () if service_problems else tuple(service_acls(service, kafka_names))
         services.append(ResolvedService(name, service, acls, file))
     if topics and not target.topic_operator:
-        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no Topic Operator "
-                                      "(entityOperator.topicOperator.enabled: false) to create catalog topics"))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(settings_path, ["cluster"]),
+                f"cluster '{target.name}' has no Topic Operator "
+                "(entityOperator.topicOperator.enabled: false) to create catalog topics",
+            )
+        )
     if services and not target.user_operator:
-        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no User Operator "
-                                      "(entityOperator.userOperator.enabled: false) to create service users"))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(settings_path, ["cluster"]),
+                f"cluster '{target.name}' has no User Operator "
+                "(entityOperator.userOperator.enabled: false) to create service users",
+            )
+        )
     if any(s.acls for s in services) and not target.authorization:
-        problems.append(ConfigProblem(join_path(settings_path, ["cluster"]), f"cluster '{target.name}' has no ACL authorizer; "
-                                      "set authorization: {type: simple} to enforce the services' ACLs"))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(settings_path, ["cluster"]),
+                f"cluster '{target.name}' has no ACL authorizer; "
+                "set authorization: {type: simple} to enforce the services' ACLs",
+            )
+        )
     if problems:
         raise ConfigError(problems, "catalog")
     return ResolvedCatalog(target, tuple(topics), tuple(services), settings.passwords)
 
 
 def _resolve_topic(
+    *,
     key: str,
     file: str,
     domain: str,
@@ -160,19 +190,35 @@ def _resolve_topic(
         )
         replicas = 1
     if replicas > target.brokers:
-        problems.append(ConfigProblem(join_path(replicas_from, ["replicas"]), f"topic '{kafka_name}' asks for {replicas} replicas "
-                                      f"but cluster '{target.name}' has {target.brokers} broker(s)", replicas))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(replicas_from, ["replicas"]),
+                f"topic '{kafka_name}' asks for {replicas} replicas "
+                f"but cluster '{target.name}' has {target.brokers} broker(s)",
+                replicas,
+            )
+        )
     isr = config.get("min.insync.replicas")
     if isinstance(isr, int) and (isr > replicas or (replicas > 1 and isr >= replicas)):
         bound = "at most" if replicas == 1 else "below"
-        problems.append(ConfigProblem(join_path(config_source["min.insync.replicas"], ["minInsyncReplicas"]),
-                                      f"topic '{kafka_name}' needs min.insync.replicas {bound} its {replicas} replicas, "
-                                      "or one broker down stops every acks=all producer", isr))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(config_source["min.insync.replicas"], ["minInsyncReplicas"]),
+                f"topic '{kafka_name}' needs min.insync.replicas {bound} its {replicas} replicas, "
+                "or one broker down stops every acks=all producer",
+                isr,
+            )
+        )
     if topic.previous_names and topic.topic_name is None:
-        problems.append(ConfigProblem(join_path(layers[1][0], ["previousNames"]), "Kafka cannot rename a topic: to rename "
-                                      "the catalog entry, set topicName to the topic's existing Kafka name; to rename "
-                                      "the topic, declare a new topic and decommission the old one",
-                                      topic.previous_names))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(layers[1][0], ["previousNames"]),
+                "Kafka cannot rename a topic: to rename "
+                "the catalog entry, set topicName to the topic's existing Kafka name; to rename "
+                "the topic, declare a new topic and decommission the old one",
+                topic.previous_names,
+            )
+        )
     deletion = override.deletion if override and override.deletion else settings.deletion
     return ResolvedTopic(
         key=key,
@@ -195,31 +241,42 @@ def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
     for topic in topics:
         where = join_path(f"{topic.source}: ", ["topics", topic.key])
         if topic.kafka_name in by_kafka:
-            problems.append(ConfigProblem(where, f"is the Kafka topic '{topic.kafka_name}' again "
-                                          f"(also catalog entry '{by_kafka[topic.kafka_name].key}')"))  # fmt: skip
+            problems.append(
+                ConfigProblem(
+                    where,
+                    f"is the Kafka topic '{topic.kafka_name}' again "
+                    f"(also catalog entry '{by_kafka[topic.kafka_name].key}')",
+                )
+            )
         elif topic.kafka_name.replace(".", "_") in by_metric:
             other = by_metric[topic.kafka_name.replace(".", "_")]
-            problems.append(ConfigProblem(where, f"collides with '{other.kafka_name}': Kafka treats '.' and '_' alike "
-                                          "in metric names and refuses the second topic"))  # fmt: skip
+            problems.append(
+                ConfigProblem(
+                    where,
+                    f"collides with '{other.kafka_name}': Kafka treats '.' and '_' alike "
+                    "in metric names and refuses the second topic",
+                )
+            )
         by_kafka.setdefault(topic.kafka_name, topic)
         by_metric.setdefault(topic.kafka_name.replace(".", "_"), topic)
     return problems
 
 
 def _service_problems(
-    name: str, file: str, service: ServiceSpec, catalog: Catalog, target: TargetCluster
+    *, name: str, file: str, service: ServiceSpec, catalog: Catalog, target: TargetCluster, kafka_names: tuple[str, ...]
 ) -> list[ConfigProblem]:
     where = join_path(f"{file}: ", ["services", name])
     problems: list[ConfigProblem] = []
     references: list[tuple[list[str | int], str | TopicRef]] = [
         (["produces", i], ref) for i, ref in enumerate(service.produces)
     ]
-    references += [(["consumes", i], c.topic if c.topic is not None else TopicRef(prefix=c.prefix or ""))
-                   for i, c in enumerate(service.consumes)]  # fmt: skip
+    references += [
+        (["consumes", i], c.topic if c.topic is not None else TopicRef(prefix=c.prefix or ""))
+        for i, c in enumerate(service.consumes)
+    ]
     if service.streams:
         references += [(["streams", "consumes", i], t) for i, t in enumerate(service.streams.consumes)]
         references += [(["streams", "produces", i], t) for i, t in enumerate(service.streams.produces)]
-    kafka_names = [(topic.topic_name or key) for key, (_, topic) in catalog.topics.items()]
     for path, ref in references:
         if isinstance(ref, TopicRef):
             if not any(n.startswith(ref.prefix) for n in kafka_names):
@@ -232,9 +289,14 @@ def _service_problems(
             )
     if service.authentication not in target.authentication:
         offered = ", ".join(sorted(target.authentication)) or "none"
-        problems.append(ConfigProblem(join_path(where, ["authentication"]), f"cluster '{target.name}' has no listener with "
-                                      f"{service.authentication} authentication (offered: {offered})",
-                                      service.authentication))  # fmt: skip
+        problems.append(
+            ConfigProblem(
+                join_path(where, ["authentication"]),
+                f"cluster '{target.name}' has no listener with "
+                f"{service.authentication} authentication (offered: {offered})",
+                service.authentication,
+            )
+        )
     return problems
 
 

@@ -11,8 +11,8 @@ from pydantic import Field, ValidationError, model_validator
 from .base import ConfigModel, Problem, raise_problems
 from .catalog import CatalogSettings
 from .cluster import ClusterConfig
-from .external import ExternalClusterConfig
 from .errors import MISSING, ConfigError, ConfigProblem, problems_from_validation_error
+from .external import ExternalClusterConfig
 from .kubernetes import DnsLabel
 from .operator import OperatorConfig
 from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import os
-import runpy
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from google.protobuf import json_format
+from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks, rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime import stack as runtime_stack
+from pulumi.runtime.proto import resource_pb2
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
@@ -49,7 +50,13 @@ class Registration:
     depends_on: tuple[str, ...]
     aliases: tuple[str, ...]
     hooks: tuple[str, ...]
-    inputs: dict[str, Any]
+    wire_inputs: Any = field(repr=False, compare=False)
+
+    @functools.cached_property
+    def inputs(self) -> dict[str, Any]:
+        """The inputs as plain JSON: secrets masked, unknowns marked (decoded on first use)."""
+        decoded: dict[str, Any] = normalize(json_format.MessageToDict(self.wire_inputs))
+        return decoded
 
 
 @dataclass
@@ -77,10 +84,21 @@ class _RecordingMonitor(mocks.MockMonitor):
         self._seen: set[str] = set()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Record the registration and answer as a provider would: state = inputs (+ generated values).
+
+        The inputs travel back as the same protobuf Struct, so nothing is decoded and re-encoded.
+        """
         urn = self.make_urn(request.parent, request.type, request.name)
         if urn in self._seen:
             raise DuplicateUrnError(f"two resources would have the URN {urn}; give them distinct names")
         self._seen.add(urn)
+        state = request.object
+        if request.type in GENERATED_OUTPUTS:
+            state = struct_pb2.Struct()
+            state.CopyFrom(request.object)
+            state.update(GENERATED_OUTPUTS[request.type])
+        resource_id = f"{request.name}-id"
+        self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, resource_id, {})
         self.recording.resources.append(
             Registration(
                 urn=urn,
@@ -93,10 +111,12 @@ class _RecordingMonitor(mocks.MockMonitor):
                 depends_on=tuple(sorted(set(request.dependencies))),
                 aliases=tuple(sorted(_alias_names(request))),
                 hooks=tuple(sorted(_hook_names(request))),
-                inputs=normalize(json_format.MessageToDict(request.object)),
+                wire_inputs=request.object,
             )
         )
-        return super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if request.urn.split("::")[2] == STACK_TYPE:
@@ -105,7 +125,7 @@ class _RecordingMonitor(mocks.MockMonitor):
 
 
 class PlanMocks(mocks.Mocks):
-    """Providers stand-in: every resource echoes its inputs back as its state, with a stable id."""
+    """Providers stand-in for reads and invokes (registrations are answered by the monitor itself)."""
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         """Echo the inputs; generated values (random passwords) get fixed placeholders."""
@@ -146,7 +166,7 @@ def run_program(
         settings = mocks.MockSettings(
             monitor=monitor,
             monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
-            engine=mocks.MockEngine(None),
+            engine=None,  # SDK debug logging would build a protobuf per message; warnings go to stderr
             project=project,
             stack=stack,
             dry_run=preview,
@@ -203,9 +223,12 @@ def run_main(
     program_path = (project_dir / main).resolve()
     if program_path.is_dir():
         program_path = program_path / "__main__.py"
+    code = compile(program_path.read_text(), str(program_path), "exec")
 
     def program() -> None:
-        runpy.run_path(str(program_path), run_name="__main__")
+        # As `python __main__.py` would run it; exec keeps the call stack shallow (the SDK walks it
+        # for every resource it registers).
+        exec(code, {"__name__": "__main__", "__file__": str(program_path), "__builtins__": __builtins__})
 
     with _working_directory(project_dir):
         return run_program(program, project, stack, config=config, secret_keys=secret_keys, root_directory=project_dir)

@@ -6,8 +6,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config.source import read_stack_file
+from ..policy import Finding, ResourceView, blocking, evaluate, load_policy_config, resolve_settings
+from ..policy.model import plain
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
-from .engine import Recording, run_main
+from .engine import STACK_TYPE, Recording, run_main
 from .plan import kubernetes_objects, plan_json, write_manifests
 from .project import PulumiProject
 
@@ -18,13 +21,15 @@ class PlanResult:
 
     recording: Recording
     crd_dir: Path | None
+    environment: str = ""
     validated: int = 0
     violations: list[SchemaViolation] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """Whether nothing blocks applying this plan."""
-        return not self.violations
+        """Whether nothing blocks applying this plan: no schema violation, no mandatory finding."""
+        return not self.violations and not blocking(self.findings)
 
 
 def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> PlanResult:
@@ -34,14 +39,24 @@ def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> Plan
     """
     config, secret_keys = project.stack_config(stack)
     recording = run_main(project.directory, project.main, project.name, stack, config=config, secret_keys=secret_keys)
-    result = PlanResult(recording=recording, crd_dir=crd_dir)
+    values, _ = read_stack_file(project.stack_file(stack), project.name)
+    result = PlanResult(recording=recording, crd_dir=crd_dir, environment=str(values.get("environment")))
     if crd_dir is not None:
         schemas = CrdSchemas.load(crd_dir)
         for obj in kubernetes_objects(recording):
             if schemas.covers(obj):
                 result.validated += 1
                 result.violations.extend(schemas.validate(obj))
+    result.findings = policy_findings(recording, result.environment, project.directory)
     return result
+
+
+def policy_findings(recording: Recording, environment: str, project_dir: Path) -> list[Finding]:
+    """What ``pulumi preview --policy-pack policies --policy-pack-config policies/config/<env>.json``
+    would report for the recorded resources: same rules, same ids, same levels."""
+    settings = resolve_settings(load_policy_config(environment, project_dir))
+    views = [ResourceView(r.type, r.name, r.urn, plain(r.inputs)) for r in recording.resources if r.type != STACK_TYPE]
+    return evaluate(views, settings)
 
 
 def write_plan(result: PlanResult, out_dir: Path) -> list[Path]:

@@ -87,7 +87,10 @@ def test_scram_users_get_a_pulumi_owned_password_through_a_secret(run: Run, cata
     ref = user.inputs["spec"]["authentication"]["password"]["valueFrom"]["secretKeyRef"]
     assert ref == {"name": "order-service-scram-password", "key": "password"}
     assert secret.urn in user.depends_on
-    assert recording.outputs["catalog"]["userSecrets"] == {"order-reader": "order-reader", "order-service": "order-service"}
+    assert recording.outputs["catalog"]["userSecrets"] == {
+        "order-reader": "order-reader",
+        "order-service": "order-service",
+    }
 
 
 def test_operator_owned_passwords_need_no_secret_or_random_password(run: Run, catalog_root: Path) -> None:

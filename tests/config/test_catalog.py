@@ -85,7 +85,8 @@ def test_kafka_names_kubernetes_rejects_get_a_valid_distinct_metadata_name() -> 
 
 
 BAD_CATALOGS: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
-    ("bad-characters", domain({"orders/created": {"partitions": 1}}, {}), {}, 'catalog/orders.yaml: topics["orders/created"]',
+    ("bad-characters", domain({"orders/created": {"partitions": 1}}, {}), {},
+     'catalog/orders.yaml: topics["orders/created"]',
      "not a valid Kafka topic name"),
     ("internal-prefix", domain({"__orders": {"partitions": 1}}, {}), {}, "catalog/orders.yaml: topics.__orders",
      "reserves for internal topics"),

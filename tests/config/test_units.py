@@ -27,11 +27,11 @@ def test_sizes_become_bytes(text: str | int, size: int) -> None:
 
 @pytest.mark.parametrize("text", ["7 days", "1.5h", "-5", "soon", True])
 def test_bad_durations_name_the_accepted_forms(text: object) -> None:
-    with pytest.raises(ValueError, match="use e.g. 500ms, 30s, 15m, 12h, 7d, 2w or infinite"):
+    with pytest.raises(ValueError, match=r"use e\.g\. 500ms, 30s, 15m, 12h, 7d, 2w or infinite"):
         parse_duration_ms(text)
 
 
 @pytest.mark.parametrize("text", ["1 megabyte", "1.5MiB", "1mb", False])
 def test_bad_sizes_name_the_accepted_forms(text: object) -> None:
-    with pytest.raises(ValueError, match="use e.g. 512KiB, 1MiB, 10GB or unlimited"):
+    with pytest.raises(ValueError, match=r"use e\.g\. 512KiB, 1MiB, 10GB or unlimited"):
         parse_size_bytes(text)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from messaging_platform.config import load_stack_file
 from messaging_platform.offline.engine import GENERATED_OUTPUTS
 from messaging_platform.offline.plan import plan_json, write_manifests
 from messaging_platform.offline.runner import PlanResult
-from messaging_platform.config import load_stack_file
 from tests.conftest import ALL_STACKS, PROJECT_DIR
 
 TOPIC = "kubernetes:kafka.strimzi.io/v1:KafkaTopic"
@@ -42,7 +42,9 @@ def test_every_prod_topic_is_protected_or_retained(stack_plans: dict[str, PlanRe
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_every_user_authenticates_and_only_reaches_catalog_topics(stack: str, stack_plans: dict[str, PlanResult]) -> None:
+def test_every_user_authenticates_and_only_reaches_catalog_topics(
+    stack: str, stack_plans: dict[str, PlanResult]
+) -> None:
     recording = stack_plans[stack].recording
     names = set(topics(stack_plans[stack]))
     catalog = load_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml").catalog

@@ -12,9 +12,11 @@ from tests.conftest import catalog_stack, write_catalog
 
 
 def topic(**overrides: object) -> ResolvedTopic:
-    base: dict[str, object] = dict(key="Orders_V1", kafka_name="Orders_V1", resource_name="orders-v1-0a1b2c3d",
-                                   partitions=6, replicas=3, config={"cleanup.policy": "compact", "preallocate": True},
-                                   deletion="protect", previous_names=(), source="catalog/x.yaml", domain="orders")  # fmt: skip
+    base: dict[str, object] = {
+        "key": "Orders_V1", "kafka_name": "Orders_V1", "resource_name": "orders-v1-0a1b2c3d", "partitions": 6,
+        "replicas": 3, "config": {"cleanup.policy": "compact", "preallocate": True}, "deletion": "protect",
+        "previous_names": (), "source": "catalog/x.yaml", "domain": "orders",
+    }  # fmt: skip
     base.update(overrides)
     return ResolvedTopic(**base)  # type: ignore[arg-type]
 
@@ -59,7 +61,9 @@ def test_operator_owned_and_tls_users_carry_no_password_reference() -> None:
 
 
 def test_quotas_are_rendered_in_bytes() -> None:
-    spec = user_spec(service(produces=["orders.v1"], quotas={"producerByteRate": "1MiB", "requestPercentage": 50}), True)
+    spec = user_spec(
+        service(produces=["orders.v1"], quotas={"producerByteRate": "1MiB", "requestPercentage": 50}), True
+    )
     assert spec["quotas"] == {"producerByteRate": 1_048_576, "requestPercentage": 50}
 
 
@@ -69,16 +73,25 @@ def test_resolved_catalog_topics_and_users_pass_the_crds(tmp_path: Path, crd_sch
     assert isinstance(crd_schemas, CrdSchemas)
     document = {"domain": "orders", "topics": {"Orders_V1": {"partitions": 3, "cleanupPolicy": "compact,delete",
                                                                "retention": "7d", "config": {"preallocate": True}}},
-                "services": {"billing": {"consumes": [{"topic": "Orders_V1", "group": "billing"}],
-                                         "quotas": {"consumerByteRate": "5MiB", "controllerMutationRate": 0.5}}}}  # fmt: skip
+                "services": {"billing": {
+                    "consumes": [{"topic": "Orders_V1", "group": "billing"}],
+                    "quotas": {"consumerByteRate": "5MiB", "controllerMutationRate": 0.5}}}}  # fmt: skip
     stack = catalog_stack(write_catalog(tmp_path, {"orders": document}))
     assert stack.catalog is not None
     (resolved,) = stack.catalog.topics
     labels = {"strimzi.io/cluster": "events"}
-    kafka_topic = {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaTopic",
-                   "metadata": {"name": resolved.resource_name, "labels": labels}, "spec": topic_spec(resolved)}
-    kafka_user = {"apiVersion": "kafka.strimzi.io/v1", "kind": "KafkaUser",
-                  "metadata": {"name": "billing", "labels": labels}, "spec": user_spec(stack.catalog.services[0], True)}
+    kafka_topic = {
+        "apiVersion": "kafka.strimzi.io/v1",
+        "kind": "KafkaTopic",
+        "metadata": {"name": resolved.resource_name, "labels": labels},
+        "spec": topic_spec(resolved),
+    }
+    kafka_user = {
+        "apiVersion": "kafka.strimzi.io/v1",
+        "kind": "KafkaUser",
+        "metadata": {"name": "billing", "labels": labels},
+        "spec": user_spec(stack.catalog.services[0], True),
+    }
     assert crd_schemas.validate(kafka_topic) == []
     assert crd_schemas.validate(kafka_user) == []
-    assert kafka_topic["spec"]["config"]["cleanup.policy"] == "compact,delete"
+    assert topic_spec(resolved)["config"]["cleanup.policy"] == "compact,delete"

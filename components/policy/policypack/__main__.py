@@ -1,0 +1,5 @@
+"""Entry point of the installed policy pack: serves the rules of messaging_platform.policy (blocks)."""
+
+from messaging_platform.policy.pack import serve
+
+serve()
