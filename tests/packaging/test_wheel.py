@@ -8,6 +8,7 @@ import sys
 import sysconfig
 import textwrap
 import venv
+import zipfile
 from pathlib import Path
 
 from tests.conftest import PROJECT_DIR
@@ -42,6 +43,11 @@ def test_wheel_installs_into_a_fresh_venv_and_builds_a_cluster(tmp_path: Path) -
         check=True,
     )
     (wheel,) = wheels.glob("messaging_platform-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for packaged in ("policy/config/prod.json", "policy/config/dev.json", "policy/policypack/__main__.py",
+                     "policy/policypack/PulumiPolicy.yaml", "policy/policypack/config/prod.json"):  # fmt: skip
+        assert f"messaging_platform/{packaged}" in names, packaged
 
     fresh = tmp_path / "venv"
     venv.create(fresh, with_pip=False)

@@ -134,3 +134,21 @@ def test_secret_values_never_reach_plan_json_or_manifests(tmp_path: Path) -> Non
     secret = yaml.safe_load((out / "manifests" / "kafka" / "secret-creds.yaml").read_text())
     assert secret["stringData"] == {"password": "[secret]"}
     assert json.loads((out / "plan.json").read_text())["outputs"]["token"] == "[secret]"
+
+
+def test_a_mandatory_policy_violation_fails_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project_dir = copy_project(tmp_path)
+    (project_dir / "catalog" / "legacy.yaml").write_text(
+        "domain: legacy\ntopics:\n  LegacyOrders:\n    partitions: 3\n"
+    )
+    code = main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "policies (dev): 1 mandatory" in out
+    assert "mandatory topic-name" in out and "KafkaTopic kafka/legacyorders-" in out
+
+
+def test_committed_stacks_pass_their_environment_policies(stack_plans: dict[str, PlanResult]) -> None:
+    for stack, result in stack_plans.items():
+        assert result.findings == [], stack
+        assert result.environment in {"dev", "prod"}
