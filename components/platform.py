@@ -86,7 +86,11 @@ def build_platform(stack: Stack) -> Platform:
             platform.topics[topic.key] = KafkaTopic(topic, cluster)
         for service in catalog.services:
             platform.users[service.name] = KafkaUser(
-                f"{cluster.cluster_name}-user-{service.name}", service, cluster, catalog.passwords == "pulumi"
+                f"{cluster.cluster_name}-user-{service.name}",
+                service,
+                cluster,
+                catalog.passwords == "pulumi",
+                opts=pulumi.ResourceOptions(parent=cluster),
             )
     return platform
 

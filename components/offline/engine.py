@@ -119,6 +119,7 @@ class _RecordingMonitor(mocks.MockMonitor):
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Keep the stack's outputs (components' outputs need no record)."""
         if request.urn.split("::")[2] == STACK_TYPE:
             self.recording.outputs = normalize(json_format.MessageToDict(request.outputs))
         return super().RegisterResourceOutputs(request)

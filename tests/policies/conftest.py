@@ -87,11 +87,21 @@ def sound_platform() -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
-EXTERNAL_TOPIC: dict[str, Any] = {"name": "payments.payment-settled.v1", "partitions": 6, "replicationFactor": 3,
-                  "config": {"retention.ms": "604800000", "min.insync.replicas": "2"}}  # fmt: skip
-EXTERNAL_ACL: dict[str, Any] = {"aclPrincipal": "User:payments", "aclHost": "*", "aclOperation": "Read", "aclPermissionType": "Allow",
-                "aclResourceType": "Topic", "aclResourceName": "payments.payment-settled.v1",
-                "resourcePatternTypeFilter": "Literal"}  # fmt: skip
+EXTERNAL_TOPIC: dict[str, Any] = {
+    "name": "payments.payment-settled.v1",
+    "partitions": 6,
+    "replicationFactor": 3,
+    "config": {"retention.ms": "604800000", "min.insync.replicas": "2"},
+}
+EXTERNAL_ACL: dict[str, Any] = {
+    "aclPrincipal": "User:payments",
+    "aclHost": "*",
+    "aclOperation": "Read",
+    "aclPermissionType": "Allow",
+    "aclResourceType": "Topic",
+    "aclResourceName": "payments.payment-settled.v1",
+    "resourcePatternTypeFilter": "Literal",
+}
 
 
 def as_views(
