@@ -115,7 +115,7 @@ def topic_config_problems(config: dict[str, Any]) -> list[tuple[str, str]]:
         problem = option.problem(value)
         if problem:
             problems.append((key, problem))
-    low, high = _int(config.get("min.compaction.lag.ms")), _int(config.get("max.compaction.lag.ms"))
+    low, high = as_int(config.get("min.compaction.lag.ms")), as_int(config.get("max.compaction.lag.ms"))
     if low is not None and high is not None and low > high:
         problems.append(("min.compaction.lag.ms", "must not exceed max.compaction.lag.ms"))
     return problems
@@ -128,7 +128,10 @@ def cleanup_policies(config: dict[str, Any]) -> set[str]:
     return {item.strip() for item in items if item.strip()}
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """An integer config value (given as a number or as text), else None."""
+    if isinstance(value, bool):
+        return None
     try:
         return int(str(value))
     except ValueError:

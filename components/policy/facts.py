@@ -84,12 +84,12 @@ def topic_facts(resource: ResourceView) -> TopicFacts | None:
     if resource.type == TOPIC:
         spec = resource.spec
         name = spec.get("topicName") or resource.metadata.get("name")
-        return TopicFacts(resource, name, spec.get("partitions"), spec.get("replicas"), _mapping(spec.get("config")),
+        return TopicFacts(resource, name, spec.get("partitions"), spec.get("replicas"), mapping(spec.get("config")),
                           resource.labels.get(CLUSTER_LABEL), resource.metadata.get("namespace"))  # fmt: skip
     if resource.type == EXTERNAL_TOPIC:
         props = resource.props
         return TopicFacts(resource, props.get("name"), props.get("partitions"), props.get("replicationFactor"),
-                          _mapping(props.get("config")), None, None)  # fmt: skip
+                          mapping(props.get("config")), None, None)  # fmt: skip
     return None
 
 
@@ -97,12 +97,12 @@ def acl_facts(resource: ResourceView) -> list[AclFacts]:
     """The ACL rules a KafkaUser or a pulumi-kafka Acl grants (empty for other resources)."""
     if resource.type == USER:
         principal = f"User:{resource.metadata.get('name')}"
-        authorization = _mapping(resource.spec.get("authorization"))
+        authorization = mapping(resource.spec.get("authorization"))
         rules = authorization.get("acls")
         facts = []
         for entry in rules if isinstance(rules, list) else []:
-            rule = _mapping(entry)
-            target = _mapping(rule.get("resource"))
+            rule = mapping(entry)
+            target = mapping(rule.get("resource"))
             operations = rule.get("operations")
             facts.append(
                 AclFacts(
@@ -148,5 +148,6 @@ def clusters(resources: Iterable[ResourceView]) -> dict[tuple[str | None, str], 
     return found
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def mapping(value: Any) -> Mapping[str, Any]:
+    """The value if it is a map, else an empty one (rules read optional nested fields)."""
     return value if isinstance(value, Mapping) else {}

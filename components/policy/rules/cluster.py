@@ -6,7 +6,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ...config.kubernetes import quantity_value
-from ..facts import BRIDGE, CONNECT, EXTERNAL_TOPIC, KAFKA, MIRROR_MAKER, NODE_POOL, TOPIC, clusters, topic_facts
+from ..facts import (
+    BRIDGE,
+    CONNECT,
+    EXTERNAL_TOPIC,
+    KAFKA,
+    MIRROR_MAKER,
+    NODE_POOL,
+    TOPIC,
+    clusters,
+    mapping,
+    topic_facts,
+)
 from ..model import ResourceView, known
 from ..registry import resource_rule, stack_rule
 
@@ -138,18 +149,14 @@ def resources_required(resource: ResourceView, config: Mapping[str, Any]) -> Ite
     for where, given in _containers(resource):
         if not known(given):
             continue
-        resources = _mapping(given)
-        requests, limits = _mapping(resources.get("requests")), _mapping(resources.get("limits"))
+        resources = mapping(given)
+        requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
         missing = [f"requests.{k}" for k in ("cpu", "memory") if not requests.get(k)]
         missing += ["limits.memory"] if not limits.get("memory") else []
         if missing:
             yield f"{where} lacks {', '.join(missing)}"
         elif _exceeds(requests.get("memory"), limits.get("memory")):
             yield f"{where}: requests.memory is above limits.memory"
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def _exceeds(request: Any, limit: Any) -> bool:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ...topic_config import cleanup_policies, topic_config_problems
+from ...topic_config import as_int, cleanup_policies, topic_config_problems
 from ..facts import EXTERNAL_TOPIC, TOPIC, TopicFacts, topic_facts
 from ..model import ResourceView, known
 from ..registry import resource_rule
@@ -24,12 +24,7 @@ def _facts(resource: ResourceView) -> TopicFacts:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not known(value):
-        return None
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
+    return as_int(value) if known(value) else None
 
 
 @resource_rule(
