@@ -47,8 +47,9 @@ def decode_value(value: Any) -> Any:
     return value
 
 
-def read_stack_file(path: Path, project: str = PROJECT) -> tuple[dict[str, Any], set[str]]:
-    """The project's config values in a stack file, and which keys hold encrypted (secure) values.
+def read_stack_config(path: Path, project: str = PROJECT) -> dict[str, tuple[Any, bool]]:
+    """Every config key of a stack file (``namespace:key``, the project's namespace filled in), with
+    its value and whether it was encrypted.
 
     Encrypted values cannot be read without the stack's secrets provider; they become the
     placeholder ``[secret]``, which is enough to plan.
@@ -62,17 +63,19 @@ def read_stack_file(path: Path, project: str = PROJECT) -> tuple[dict[str, Any],
     config = document.get("config") or {}
     if not isinstance(config, Mapping):
         raise ConfigError([ConfigProblem(f"{path.name}: config", "must be a map of keys")], str(path))
-    values: dict[str, Any] = {}
-    secret_keys: set[str] = set()
+    entries = {}
     for key, value in config.items():
         namespace, _, name = str(key).rpartition(":")
-        if (namespace or project) != project:
-            continue
-        plain, secret = _unwrap_secure(value)
-        values[name] = plain
-        if secret:
-            secret_keys.add(name)
-    return values, secret_keys
+        entries[f"{namespace or project}:{name}"] = _unwrap_secure(value)
+    return entries
+
+
+def read_stack_file(path: Path, project: str = PROJECT) -> tuple[dict[str, Any], set[str]]:
+    """The project's config values in a stack file (keys without namespace), and the encrypted ones."""
+    prefix = f"{project}:"
+    entries = {key[len(prefix) :]: entry for key, entry in read_stack_config(path, project).items()
+               if key.startswith(prefix)}  # fmt: skip
+    return {name: value for name, (value, _) in entries.items()}, {name for name, (_, s) in entries.items() if s}
 
 
 def load_stack_file(path: Path, project: str = PROJECT) -> Stack:

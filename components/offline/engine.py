@@ -72,10 +72,6 @@ class Recording:
         """Resources of one type token, sorted by URN."""
         return sorted((r for r in self.resources if r.type == type_token), key=lambda r: r.urn)
 
-    def by_urn(self) -> dict[str, Registration]:
-        """Resources keyed by URN."""
-        return {r.urn: r for r in self.resources}
-
 
 class _RecordingMonitor(mocks.MockMonitor):
     def __init__(self, recording: Recording, resource_mocks: mocks.Mocks) -> None:

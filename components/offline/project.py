@@ -6,12 +6,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from ..config.errors import ConfigError, ConfigProblem
-from ..config.source import read_stack_file
+from ..config.source import read_stack_config
 
 
 @dataclass(frozen=True)
@@ -49,21 +48,7 @@ class PulumiProject:
 
     def stack_config(self, stack: str) -> tuple[dict[str, str], tuple[str, ...]]:
         """The stack's config in engine form (``project:key`` -> text) and its secret keys."""
-        path = self.stack_file(stack)
-        document = yaml.safe_load(path.read_text()) or {}
-        raw: Mapping[str, Any] = document.get("config") or {} if isinstance(document, Mapping) else {}
-        values, secret = read_stack_file(path, self.name)
-        config: dict[str, str] = {}
-        for key, value in raw.items():
-            namespace, _, name = str(key).rpartition(":")
-            full = f"{namespace or self.name}:{name}"
-            plain = values[name] if (namespace or self.name) == self.name else _plain(value)
-            config[full] = plain if isinstance(plain, str) else json.dumps(plain)
-        secret_keys = tuple(sorted(f"{self.name}:{name}" for name in secret))
+        entries = read_stack_config(self.stack_file(stack), self.name)
+        config = {key: value if isinstance(value, str) else json.dumps(value) for key, (value, _) in entries.items()}
+        secret_keys = tuple(sorted(key for key, (_, secret) in entries.items() if secret))
         return config, secret_keys
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping) and set(value) == {"secure"}:
-        return "[secret]"
-    return value

@@ -6,7 +6,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config.source import read_stack_file
 from ..policy import Finding, ResourceView, blocking, evaluate, load_policy_config, resolve_settings
 from ..policy.model import plain
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
@@ -39,8 +38,8 @@ def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> Plan
     """
     config, secret_keys = project.stack_config(stack)
     recording = run_main(project.directory, project.main, project.name, stack, config=config, secret_keys=secret_keys)
-    values, _ = read_stack_file(project.stack_file(stack), project.name)
-    result = PlanResult(recording=recording, crd_dir=crd_dir, environment=str(values.get("environment")))
+    environment = config.get(f"{project.name}:environment", "")
+    result = PlanResult(recording=recording, crd_dir=crd_dir, environment=environment)
     if crd_dir is not None:
         schemas = CrdSchemas.load(crd_dir)
         for obj in kubernetes_objects(recording):
