@@ -10,7 +10,7 @@ from .config.external import ExternalClusterConfig
 from .config.resolve import ResolvedCatalog, ResolvedService, ResolvedTopic
 from .specs.acls import AclRule
 from .specs.topics import topic_config_strings
-from .topic import guard_hook, topic_options, topic_resource_name
+from .topic import guard_hook, replacement_guard_hook, topic_options, topic_resource_name
 
 EXTERNAL_TYPE = "messaging-platform:kafka:ExternalCluster"
 SASL_MECHANISMS = {"scram-sha-512": "scram-sha512", "scram-sha-256": "scram-sha256", "plain": "plain"}
@@ -62,8 +62,15 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
         self.name = name
         self.passwords = {}
         # pulumi-kafka reassigns replicas in place, so only shrinking partitions, renames and
-        # dropping compaction are refused.
-        self._guard = guard_hook(f"{name}-topic-guard", cruise_control=True) if catalog and catalog.topics else None
+        # dropping compaction are refused. It replaces (deletes and recreates) a topic whose
+        # partition count goes down, so deletions of topics still declared are refused too.
+        self._declared: dict[str, dict[str, object]] = {}
+        self._guards: list[pulumi.ResourceHook] = []
+        if catalog and catalog.topics:
+            self._guards = [
+                guard_hook(f"{name}-topic-guard", cruise_control=True),
+                replacement_guard_hook(f"{name}-topic-replacement-guard", self._declared),
+            ]
         for topic in catalog.topics if catalog else ():
             self._topic(topic)
         for service in catalog.services if catalog else ():
@@ -74,14 +81,25 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
         return pulumi.ResourceOptions(parent=self, provider=self.provider, **extra)  # type: ignore[arg-type]
 
     def _topic(self, topic: ResolvedTopic) -> None:
+        resource_name = topic_resource_name(self.name, topic.key)
+        config = topic_config_strings(topic)
+        self._declared[resource_name] = {
+            "name": topic.kafka_name,
+            "partitions": topic.partitions,
+            "replicationFactor": topic.replicas,
+            "config": config,
+        }
+        update_guard, replacement_guard = self._guards
         kafka.Topic(
-            topic_resource_name(self.name, topic.key),
+            resource_name,
             name=topic.kafka_name,
             partitions=topic.partitions,
             replication_factor=topic.replicas,
-            config=topic_config_strings(topic),
+            config=config,
             opts=pulumi.ResourceOptions.merge(
-                self._options(hooks=pulumi.ResourceHookBinding(before_update=[self._guard] if self._guard else [])),
+                self._options(
+                    hooks=pulumi.ResourceHookBinding(before_update=[update_guard], before_delete=[replacement_guard])
+                ),
                 topic_options(topic, self.name),
             ),
         )

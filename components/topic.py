@@ -114,6 +114,45 @@ def guard_hook(name: str, cruise_control: bool) -> pulumi.ResourceHook:
     return pulumi.ResourceHook(name, guard, pulumi.ResourceHookOptions(on_dry_run=True))
 
 
+def topic_replacement_problems(old: Mapping[str, Any], wanted: Mapping[str, Any] | None) -> list[str]:
+    """Why deleting a topic that the program still declares (as ``wanted``) would lose data.
+
+    pulumi-kafka replaces (deletes, then recreates) a topic whose name changes, whose partition
+    count goes down, or whose replication factor changes on a broker that cannot reassign. A
+    topic no longer declared is being removed on purpose; one declared unchanged is being
+    destroyed (``pulumi destroy --run-program``): both are left to the deletion policy.
+    """
+    if wanted is None:
+        return []
+    problems = topic_update_problems(old, wanted, cruise_control=True)
+    before, after = _topic_spec(old), _topic_spec(wanted)
+    old_replicas, new_replicas = _number(before.get("replicas")), _number(after.get("replicas"))
+    if old_replicas is not None and new_replicas is not None and old_replicas != new_replicas:
+        problems.append(
+            f"{after.get('topicName') or 'topic'}: the provider would recreate the topic to change its replicas "
+            f"({old_replicas} -> {new_replicas}), losing its records; reassign partitions on the cluster instead"
+        )
+    return problems
+
+
+def replacement_guard_hook(name: str, declared: Mapping[str, Mapping[str, Any]]) -> pulumi.ResourceHook:
+    """A ``before_delete`` hook (run in previews too) that refuses to delete a topic the program still
+    declares: the provider is replacing it (pulumi-kafka deletes and recreates a topic whose
+    partition count goes down), which would lose every record.
+
+    ``declared`` maps the Pulumi names of the topics declared in this run to their inputs; it is
+    read when the hook runs, after the program registered them. A topic no longer declared is being
+    removed on purpose, and its deletion policy (protect, retain, delete) decides.
+    """
+
+    def guard(args: pulumi.ResourceHookArgs) -> None:
+        problems = topic_replacement_problems(args.old_inputs or {}, declared.get(args.name))
+        if problems:
+            raise pulumi.RunError("unsafe topic replacement refused:\n  - " + "\n  - ".join(problems))
+
+    return pulumi.ResourceHook(name, guard, pulumi.ResourceHookOptions(on_dry_run=True))
+
+
 def _topic_spec(inputs: Mapping[str, Any]) -> Mapping[str, Any]:
     if "spec" in inputs:
         return inputs.get("spec") or {}

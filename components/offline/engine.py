@@ -30,6 +30,7 @@ from pulumi.runtime.proto import resource_pb2
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
 STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
 
 class DuplicateUrnError(RuntimeError):
@@ -79,6 +80,18 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.recording = recording
         self._seen: set[str] = set()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives: the parent's whole type chain, the root stack left out.
+
+        (The SDK's mock monitor prefixes only the parent's last type, and the stack's too; the
+        end-to-end tier compares these URNs with ``pulumi stack export``.)
+        """
+        if parent:
+            qualified = parent.split("::")[2]
+            if qualified != STACK_TYPE:
+                type_ = f"{qualified}${type_}"
+        return f"urn:pulumi:{self.recording.stack}::{self.recording.project}::{type_}::{name}"
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Record the registration and answer as a provider would: state = inputs (+ generated values).
 
@@ -88,10 +101,16 @@ class _RecordingMonitor(mocks.MockMonitor):
         if urn in self._seen:
             raise DuplicateUrnError(f"two resources would have the URN {urn}; give them distinct names")
         self._seen.add(urn)
-        state = request.object
+        inputs = request.object
+        if request.type.startswith(PROVIDER_TYPE_PREFIX) and request.version:
+            # The engine records the plugin version a provider resource asks for among its inputs.
+            inputs = struct_pb2.Struct()
+            inputs.CopyFrom(request.object)
+            inputs.update({"version": request.version})
+        state = inputs
         if request.type in GENERATED_OUTPUTS:
             state = struct_pb2.Struct()
-            state.CopyFrom(request.object)
+            state.CopyFrom(inputs)
             state.update(GENERATED_OUTPUTS[request.type])
         resource_id = f"{request.name}-id"
         self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, resource_id, {})
@@ -107,7 +126,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 depends_on=tuple(sorted(set(request.dependencies))),
                 aliases=tuple(sorted(_alias_names(request))),
                 hooks=tuple(sorted(_hook_names(request))),
-                wire_inputs=request.object,
+                wire_inputs=inputs,
             )
         )
         if request.type == STACK_TYPE:

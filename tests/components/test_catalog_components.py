@@ -10,7 +10,7 @@ import pytest
 from messaging_platform import build_platform, export_outputs
 from messaging_platform.config import Stack
 from messaging_platform.offline.engine import Recording
-from messaging_platform.topic import topic_update_problems
+from messaging_platform.topic import topic_replacement_problems, topic_update_problems
 from tests.conftest import catalog_stack, write_catalog
 
 Run = Callable[[Callable[[], object]], Recording]
@@ -128,7 +128,8 @@ def test_external_cluster_gets_provider_topics_credentials_acls_and_quotas(run: 
     topics = {t.inputs["name"]: t for t in recording.of_type("kafka:index/topic:Topic")}
     assert set(topics) == {"orders.created.v1", "orders.state"}
     assert topics["orders.state"].inputs["config"] == {"cleanup.policy": "compact", "min.insync.replicas": "2"}
-    assert all(t.protect and t.hooks == ("before_update:legacy-topic-guard",) for t in topics.values())
+    hooks = ("before_delete:legacy-topic-replacement-guard", "before_update:legacy-topic-guard")
+    assert all(t.protect and t.hooks == hooks for t in topics.values())
     credentials = recording.of_type("kafka:index/userScramCredential:UserScramCredential")
     assert {c.inputs["username"] for c in credentials} == {"order-reader", "order-service"}
     assert {c.inputs["password"] for c in credentials} == {"[secret]"}
@@ -190,3 +191,24 @@ def test_guard_reads_pulumi_kafka_topics_too() -> None:
     old = {"name": "orders", "partitions": 12.0, "replicationFactor": 3.0, "config": {}}
     (problem,) = topic_update_problems(old, {**old, "partitions": 3.0}, cruise_control=True)
     assert "partitions cannot decrease (12 -> 3)" in problem
+
+
+PULUMI_KAFKA_TOPIC = {"name": "orders.v1", "partitions": 12.0, "replicationFactor": 3.0, "config": {}}
+
+
+def test_replacement_guard_refuses_deleting_a_topic_still_declared_with_fewer_partitions() -> None:
+    (problem,) = topic_replacement_problems(PULUMI_KAFKA_TOPIC, {**PULUMI_KAFKA_TOPIC, "partitions": 6})
+    assert "partitions cannot decrease (12 -> 6)" in problem
+
+
+def test_replacement_guard_refuses_recreating_a_topic_to_change_its_replicas() -> None:
+    (problem,) = topic_replacement_problems(PULUMI_KAFKA_TOPIC, {**PULUMI_KAFKA_TOPIC, "replicationFactor": 1})
+    assert problem.startswith("orders.v1: the provider would recreate the topic to change its replicas (3 -> 1)")
+
+
+def test_replacement_guard_lets_pulumi_destroy_delete_a_topic_declared_unchanged() -> None:
+    assert topic_replacement_problems(PULUMI_KAFKA_TOPIC, {**PULUMI_KAFKA_TOPIC, "partitions": 12}) == []
+
+
+def test_replacement_guard_lets_a_topic_removed_from_the_catalog_go() -> None:
+    assert topic_replacement_problems(PULUMI_KAFKA_TOPIC, None) == []
