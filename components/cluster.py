@@ -133,11 +133,6 @@ class KafkaCluster(pulumi.ComponentResource):
             self._topic_guard = guard_hook(f"{self.cluster_name}-topic-guard", self.config.cruise_control.enabled)
         return self._topic_guard
 
-    @property
-    def broker_count(self) -> int:
-        """How many brokers the cluster runs (topics may not ask for more replicas)."""
-        return self.config.broker_count
-
     def _labels(self) -> dict[str, str]:
         return {**MANAGED_BY_LABELS, CLUSTER_LABEL: self.cluster_name}
 

@@ -124,7 +124,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 depends_on=tuple(sorted(set(request.dependencies))),
-                aliases=tuple(sorted(_alias_names(request))),
+                aliases=tuple(sorted(_alias_urns(request, self.make_urn))),
                 hooks=tuple(sorted(_hook_names(request))),
                 wire_inputs=inputs,
             )
@@ -282,15 +282,18 @@ def mask(value: Any) -> Any:
     return SECRET
 
 
-def _alias_names(request: Any) -> list[str]:
-    """Former identities of a resource: URNs, or ``type::name`` / ``name`` of alias specs."""
-    names = list(request.aliasURNs)
+def _alias_urns(request: Any, make_urn: Callable[[str, str, str], str]) -> list[str]:
+    """Former URNs of a resource, resolved from alias specs the way the engine resolves them: the
+    spec's name, type and parent where given, the resource's own otherwise."""
+    urns = list(request.aliasURNs)
     for alias in request.aliases:
         if alias.urn:
-            names.append(alias.urn)
-        elif alias.spec.name or alias.spec.type:
-            names.append("::".join(part for part in (alias.spec.type, alias.spec.name) if part))
-    return names
+            urns.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        urns.append(make_urn(parent, spec.type or request.type, spec.name or request.name))
+    return urns
 
 
 def _hook_names(request: Any) -> list[str]:

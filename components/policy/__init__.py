@@ -2,7 +2,8 @@
 
 from .evaluate import blocking, evaluate
 from .model import Finding, ResourceView, view_of_object
-from .registry import Rule, all_rules, rule_by_id
+from .registry import Rule
+from .rules import all_rules, rule_by_id
 from .settings import RuleSettings, load_policy_config, resolve_settings
 
 __all__ = [

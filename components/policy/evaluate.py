@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .model import Finding, ResourceView, sort_findings
-from .registry import all_rules
+from .rules import all_rules
 from .settings import RuleSettings
 
 

@@ -22,7 +22,8 @@ from pulumi_policy import (
 )
 
 from .model import ResourceView, plain
-from .registry import Rule, all_rules
+from .registry import Rule
+from .rules import all_rules
 from .settings import DEFAULT_LEVEL, PACK_NAME
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,52 +29,36 @@ class Rule:
     check: ResourceCheck | None = None
     stack_check: StackCheck | None = None
 
-    @property
-    def is_stack_rule(self) -> bool:
-        """Whether the rule judges the resources together rather than one by one."""
-        return self.stack_check is not None
-
     def schema(self) -> dict[str, dict[str, Any]]:
         """JSON-schema properties of the rule's config, with their defaults."""
         kinds = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
         return {key: {"type": kinds[type(value)], "default": value} for key, value in self.config.items()}
 
 
-RULES: list[Rule] = []
-
-
 def resource_rule(
     id: str, description: str, why: str, types: Iterable[str] | None = None, **config: Any
-) -> Callable[[ResourceCheck], ResourceCheck]:
-    """Register a per-resource rule."""
+) -> Callable[[ResourceCheck], Rule]:
+    """Make a per-resource rule of the decorated check (list it in its module's ``RULES``)."""
 
-    def register(check: ResourceCheck) -> ResourceCheck:
-        RULES.append(Rule(id, description, why, config, frozenset(types) if types else None, check=check))
-        return check
+    def make(check: ResourceCheck) -> Rule:
+        return Rule(id, description, why, config, frozenset(types) if types else None, check=check)
 
-    return register
-
-
-def stack_rule(id: str, description: str, why: str, **config: Any) -> Callable[[StackCheck], StackCheck]:
-    """Register a rule over all resources of a stack (or all objects given to ``check``)."""
-
-    def register(check: StackCheck) -> StackCheck:
-        RULES.append(Rule(id, description, why, config, stack_check=check))
-        return check
-
-    return register
+    return make
 
 
-def all_rules() -> list[Rule]:
-    """Every rule, in a stable order (rule modules register on import)."""
-    from .rules import access, cluster, connect, labels, listeners, stack, topics  # noqa: F401
+def stack_rule(id: str, description: str, why: str, **config: Any) -> Callable[[StackCheck], Rule]:
+    """Make a rule over all resources of a stack (or all objects given to ``check``)."""
 
-    return sorted(RULES, key=lambda rule: rule.id)
+    def make(check: StackCheck) -> Rule:
+        return Rule(id, description, why, config, stack_check=check)
+
+    return make
 
 
-def rule_by_id(rule_id: str) -> Rule:
-    """The rule with this id."""
-    for rule in all_rules():
-        if rule.id == rule_id:
-            return rule
-    raise KeyError(rule_id)
+def rule_set(*groups: Iterable[Rule]) -> tuple[Rule, ...]:
+    """The rules of several modules as one tuple sorted by id; a duplicate id is an error."""
+    rules = sorted((rule for group in groups for rule in group), key=lambda rule: rule.id)
+    duplicates = sorted({a.id for a, b in itertools.pairwise(rules) if a.id == b.id})
+    if duplicates:
+        raise ValueError(f"policy rule ids declared twice: {', '.join(duplicates)}")
+    return tuple(rules)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from .model import LEVELS, Level
-from .registry import Rule, all_rules
+from .registry import Rule
+from .rules import all_rules
 
 PACK_NAME = "messaging-platform"
 DEFAULT_LEVEL: Level = "mandatory"

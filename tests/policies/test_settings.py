@@ -69,3 +69,11 @@ def test_policy_pack_command_prints_the_installed_pack(capsys: pytest.CaptureFix
     assert (pack / "PulumiPolicy.yaml").is_file()
     assert (pack / "__main__.py").read_text().strip().endswith("serve()")
     assert json.loads((pack / "config" / "prod.json").read_text())["all"] == "mandatory"
+
+
+def test_a_rule_id_declared_twice_is_refused() -> None:
+    from messaging_platform.policy.registry import rule_set
+    from messaging_platform.policy.rules import access
+
+    with pytest.raises(ValueError, match="policy rule ids declared twice: acl-least-privilege, user-authentication"):
+        rule_set(access.RULES, access.RULES)

@@ -46,3 +46,6 @@ def user_authentication(resource: ResourceView, config: Mapping[str, Any]) -> It
     authentication = resource.spec.get("authentication")
     if not isinstance(authentication, Mapping) or not authentication.get("type"):
         yield "spec.authentication is not set: the user has no credentials"
+
+
+RULES = (acl_least_privilege, user_authentication)

@@ -164,3 +164,13 @@ def _exceeds(request: Any, limit: Any) -> bool:
         return quantity_value(str(request)) > quantity_value(str(limit))
     except ValueError:
         return False
+
+
+RULES = (
+    cluster_authorization,
+    storage_persistent,
+    controller_quorum,
+    unclean_leader_election,
+    auto_create_topics,
+    resources_required,
+)

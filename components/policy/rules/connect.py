@@ -45,3 +45,6 @@ def connect_artifact_checksum(resource: ResourceView, config: Mapping[str, Any])
                     f"plugin '{plugin.get('name')}': {artifact.get('type')} artifact "
                     f"{artifact.get('url')} has no sha512sum"
                 )
+
+
+RULES = (connect_tls, connect_artifact_checksum)

@@ -28,3 +28,6 @@ def cluster_label(resource: ResourceView, config: Mapping[str, Any]) -> Iterator
     value = resource.labels.get(CLUSTER_LABEL)
     if known(value) and not value:
         yield f"metadata.labels['{CLUSTER_LABEL}'] is missing: no operator will reconcile this {resource.kind}"
+
+
+RULES = (cluster_label,)

@@ -48,3 +48,6 @@ def listener_authentication(resource: ResourceView, config: Mapping[str, Any]) -
     for listener in _listeners(resource):
         if not listener.get("authentication") and (_external(listener) or config["requireOnInternal"]):
             yield f"listener '{listener.get('name')}' ({listener.get('type')}) has no authentication"
+
+
+RULES = (listener_tls, listener_authentication)

@@ -77,3 +77,6 @@ def unique_topic_names(resources: Sequence[ResourceView], config: Mapping[str, A
             yield resource, f"topic '{topic.name}' {how} {seen[key].display}"
         else:
             seen[key] = resource
+
+
+RULES = (topic_replicas_within_brokers, acl_topics_exist, unique_topic_names)

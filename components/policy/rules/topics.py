@@ -138,3 +138,6 @@ def topic_config_keys(resource: ResourceView, config: Mapping[str, Any]) -> Iter
     values = {key: value for key, value in _facts(resource).config.items() if known(value)}
     for key, problem in topic_config_problems(values):
         yield f"config '{key}' {problem}" if problem.startswith("is ") else f"config '{key}': {problem}"
+
+
+RULES = (topic_name, topic_retention, topic_replication, topic_min_insync_replicas, topic_partitions, topic_config_keys)
