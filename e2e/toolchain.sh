@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the end-to-end toolchain from the registries only (Go module proxy, Maven Central) into a
-# cache outside the clone: the Pulumi CLI and Python language host, the kafka and random provider
-# plugins, and the Kafka broker and Connect jars. Versions: e2e/versions.env.
+# cache outside the clone: the Pulumi CLI and Python language host, a second CLI for policy-pack
+# previews, the kafka and random provider plugins, and the Kafka broker and Connect jars. Versions: e2e/versions.env.
 #
 #   bash e2e/toolchain.sh            # build what is missing or out of date, print what and how long
 #
@@ -56,6 +56,7 @@ require_pin() {
 }
 require_pin "$E2E/tools/pulumi-cli" github.com/pulumi/pulumi/pkg/v3 "v$PULUMI_VERSION"
 require_pin "$E2E/tools/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3 "v$PULUMI_LANGUAGE_HOST_VERSION"
+require_pin "$E2E/tools/pulumi-policy-cli" github.com/pulumi/pulumi/pkg/v3 "v$PULUMI_POLICY_CLI_VERSION"
 
 TOTAL=$SECONDS
 piece "pulumi CLI $PULUMI_VERSION" "$E2E/tools/pulumi-cli" "$ENGINE_BIN/pulumi" "$ENGINE_BIN/.cli.stamp" -- \
@@ -64,6 +65,9 @@ piece "python host $PULUMI_LANGUAGE_HOST_VERSION" "$E2E/tools/pulumi-language-py
   "$ENGINE_BIN/pulumi-language-python" "$ENGINE_BIN/.host.stamp" -- \
   bash "$E2E/tools/pulumi-language-python/build.sh" "$ENGINE_BIN" "$PULUMI_LANGUAGE_HOST_VERSION" \
   "$PULUMI_PYTHON_SDK_VERSION"
+POLICY_BIN="$CACHE/pulumi-policy-cli-$PULUMI_POLICY_CLI_VERSION-python-host-$PULUMI_LANGUAGE_HOST_VERSION/bin"
+piece "policy CLI $PULUMI_POLICY_CLI_VERSION" "$E2E/tools/pulumi-policy-cli" "$POLICY_BIN/pulumi" "$POLICY_BIN/.stamp" -- \
+  bash "$E2E/tools/pulumi-policy-cli/build.sh" "$POLICY_BIN" "$PULUMI_POLICY_CLI_VERSION" "$ENGINE_BIN"
 KAFKA_PROVIDER="$CACHE/provider-kafka-$PULUMI_KAFKA_VERSION/bin"
 piece "kafka provider $PULUMI_KAFKA_VERSION" "$E2E/tools/provider-kafka" "$KAFKA_PROVIDER/pulumi-resource-kafka" \
   "$KAFKA_PROVIDER/.stamp" -- bash "$E2E/tools/provider-kafka/build.sh" "$KAFKA_PROVIDER" "$PULUMI_KAFKA_VERSION"

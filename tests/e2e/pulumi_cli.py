@@ -73,12 +73,14 @@ class PulumiProjectCopy:
         return env
 
     def run(
-        self, *args: str, check: bool = True, timeout: float = COMMAND_TIMEOUT_S
+        self, *args: str, check: bool = True, timeout: float = COMMAND_TIMEOUT_S, policy_cli: bool = False
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``pulumi ARGS`` in the project folder (``--non-interactive``), bounded in time."""
+        """Run ``pulumi ARGS`` in the project folder (``--non-interactive``), bounded in time; with
+        ``policy_cli``, the second CLI that can load Python policy packs here."""
         argv = [*args, "--non-interactive"]
+        cli = (self.toolchain.policy_cli_bin if policy_cli else self.toolchain.pulumi_bin) / "pulumi"
         result = subprocess.run(
-            [str(self.toolchain.pulumi_bin / "pulumi"), *argv],
+            [str(cli), *argv],
             cwd=self.directory,
             env=self.env,
             capture_output=True,

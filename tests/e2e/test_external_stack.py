@@ -28,6 +28,7 @@ from .toolchain import Toolchain
 
 STACK = "e2e"
 pytestmark = pytest.mark.e2e
+FIRST_PREVIEW: list[subprocess.CompletedProcess[str]] = []
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +39,7 @@ def workspace(
     project = PulumiProjectCopy(toolchain, tmp_path_factory.mktemp("external-project"))
     config, secrets = external_stack_config(broker)
     project.init_stack(STACK, config, secrets)
+    FIRST_PREVIEW.append(project.run("preview", "--stack", STACK, check=False))
     project.run("up", "--stack", STACK, "--yes", "--skip-preview")
     yield project
     # Leave the broker as found even when a test failed half-way.
@@ -85,6 +87,17 @@ def plan(workspace: PulumiProjectCopy, tmp_path_factory: pytest.TempPathFactory)
     assert planned.returncode in (0, 1), planned.stdout + planned.stderr
     document: dict[str, Any] = json.loads((out / "plan.json").read_text())
     return document
+
+
+def test_a_first_preview_fails_in_the_kafka_plugin_while_passwords_are_unknown(workspace: PulumiProjectCopy) -> None:
+    """Pinned limitation: before the first deployment the RandomPasswords have no value, and the
+    Terraform kafka provider's password check panics on the unknown value (Mongey v0.13.1,
+    ``getPasswordFromConfig``). Later previews pass (see below); the first deployment needs
+    ``pulumi up --skip-preview``, unless SCRAM credentials are managed elsewhere (``passwords: operator``)."""
+    (preview,) = FIRST_PREVIEW
+    output = preview.stdout + preview.stderr
+    assert preview.returncode != 0
+    assert "kafka:index:UserScramCredential" in output and "value is unknown" in output, output
 
 
 def test_every_catalog_topic_exists_with_the_planned_partitions_replicas_and_config(

@@ -15,7 +15,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 VERSIONS_FILE = PROJECT_DIR / "e2e" / "versions.env"
 CACHE_ENV = "MESSAGING_PLATFORM_E2E_CACHE"
 SKIP_ENV = "MESSAGING_PLATFORM_E2E_SKIP"
-PIECES = ("pulumi", "kafka-provider", "random-provider", "kafka")
+PIECES = ("pulumi", "policy-cli", "kafka-provider", "random-provider", "kafka")
 BUILD_COMMAND = "bash e2e/toolchain.sh && .venv/bin/python -m pytest -m e2e"
 
 
@@ -41,6 +41,7 @@ class Toolchain:
 
     versions: dict[str, str]
     pulumi_bin: Path
+    policy_cli_bin: Path
     kafka_provider_bin: Path
     random_provider_bin: Path
     kafka_home: Path
@@ -54,6 +55,9 @@ class Toolchain:
         return cls(
             versions=v,
             pulumi_bin=root / f"pulumi-{v['PULUMI_VERSION']}-python-host-{v['PULUMI_LANGUAGE_HOST_VERSION']}" / "bin",
+            policy_cli_bin=root
+            / f"pulumi-policy-cli-{v['PULUMI_POLICY_CLI_VERSION']}-python-host-{v['PULUMI_LANGUAGE_HOST_VERSION']}"
+            / "bin",
             kafka_provider_bin=root / f"provider-kafka-{v['PULUMI_KAFKA_VERSION']}" / "bin",
             random_provider_bin=root / f"provider-random-{v['PULUMI_RANDOM_VERSION']}" / "bin",
             kafka_home=root / f"kafka-{v['KAFKA_VERSION']}",
@@ -71,14 +75,14 @@ class Toolchain:
         return [self.pulumi_bin, self.kafka_provider_bin, self.random_provider_bin]
 
     def missing(self, pieces: tuple[str, ...] = PIECES) -> list[str]:
-        """What is not built yet of ``pieces`` (``pulumi``, ``kafka-provider``, ``random-provider``,
-        ``kafka``); empty when they can run."""
+        """What is not built yet of ``pieces`` (see :data:`PIECES`); empty when they can run."""
         wanted = {
             "pulumi": [
                 self.pulumi_bin / "pulumi",
                 self.pulumi_bin / "pulumi-language-python",
                 self.pulumi_bin / "pulumi-language-python-exec",
             ],
+            "policy-cli": [self.policy_cli_bin / "pulumi", self.policy_cli_bin / "pulumi-analyzer-policy-python"],
             "kafka-provider": [self.kafka_provider_bin / "pulumi-resource-kafka"],
             "random-provider": [self.random_provider_bin / "pulumi-resource-random"],
             "kafka": [],
