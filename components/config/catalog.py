@@ -12,21 +12,21 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 
 from ..topic_config import CompressionType, topic_config_problems
 from .base import ConfigModel, Problem, raise_problems
 from .errors import ConfigError, ConfigProblem, join_path, problems_from_validation_error
 from .units import DurationMs, SizeBytes
+from .yaml_input import YamlInputError, load_yaml
 
 # Ref: Kafka clients Topic.java (legal characters, MAX_NAME_LENGTH = 249).
 _KAFKA_TOPIC = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 # Ref: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
-# libyaml's loader when PyYAML was built with it: catalogs grow to thousands of topics.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Files read as domain files; a YAML extension in another case is refused, never skipped.
+CATALOG_SUFFIXES = frozenset({".yaml", ".yml"})
 
 DeletionPolicy = Literal["protect", "retain", "delete"]
 CleanupPolicy = Literal["delete", "compact"]
@@ -248,18 +248,30 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path, label: str = "catalog") -> Catalog:
-        """Read ``directory/*.yaml``; a ConfigError lists every problem as ``<file>: <key path>``."""
+        """Read every ``directory/*.yaml`` and ``*.yml`` file; a ConfigError lists every problem as
+        ``<file>: <key path>`` (unreadable files, YAML other than the project reads, bad content)."""
         if not directory.is_dir():
             raise ConfigError([ConfigProblem(label, f"catalog folder {directory} does not exist")], label)
         problems: list[ConfigProblem] = []
         domains: dict[str, DomainFile] = {}
-        for path in sorted(directory.glob("*.yaml")):
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError as exc:
+            raise ConfigError(
+                [ConfigProblem(label, f"catalog folder cannot be read ({exc.strerror})")], label
+            ) from None
+        for path in entries:
             name = f"{label}/{path.name}"
+            if path.name.startswith(".") or path.suffix.lower() not in CATALOG_SUFFIXES:
+                continue
+            if path.suffix not in (".yaml", ".yml"):
+                problems.append(ConfigProblem(name, "name catalog files <domain>.yaml (lowercase extension)"))
+                continue
             try:
-                raw = yaml.load(path.read_text(), Loader=_LOADER) or {}
+                raw = load_yaml(path, name) or {}
                 domains[name] = DomainFile.model_validate(raw)
-            except yaml.YAMLError as exc:
-                problems.append(ConfigProblem(name, f"is not valid YAML: {exc}"))
+            except YamlInputError as exc:
+                problems.append(ConfigProblem(name, str(exc).removeprefix(f"{name}: ")))
             except ValidationError as exc:
                 problems.extend(problems_from_validation_error(exc, raw, f"{name}: "))
         if problems:

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import ConfigError, ConfigProblem
 from .loader import Stack, load_stack
 from .stack import PROJECT
+from .yaml_input import YamlInputError, load_yaml
 
 SECRET_PLACEHOLDER = "[secret]"
+# Config namespaces a stack of this project may use besides its own: the providers it runs, and Pulumi's.
+PROVIDER_NAMESPACES = ("kubernetes", "kafka", "random", "pulumi")
+
+
+def namespace_problems(keys: Iterable[str], project: str = PROJECT) -> list[ConfigProblem]:
+    """A problem for every ``namespace:key`` whose namespace is neither the project's nor a known
+    provider's: a typo there (``messaging-platfrom:catalog``) would silently switch a setting off."""
+    known = (project, *PROVIDER_NAMESPACES)
+    problems = []
+    for key in sorted(keys):
+        namespace = key.partition(":")[0]
+        if namespace not in known:
+            close = difflib.get_close_matches(namespace, known, n=1)
+            hint = f"; did you mean '{close[0]}:'?" if close else ""
+            problems.append(
+                ConfigProblem(key, f"unknown config namespace '{namespace}' (known: {', '.join(known)}){hint}")
+            )
+    return problems
 
 
 def from_pulumi(project: str = PROJECT) -> Stack:
@@ -26,6 +44,9 @@ def from_pulumi(project: str = PROJECT) -> Stack:
     from pulumi.runtime import config as runtime_config
 
     everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    problems = namespace_problems(everything, project)
+    if problems:
+        raise ConfigError(problems, f"config of stack '{pulumi.get_stack()}'")
     values = {
         key.partition(":")[2]: decode_value(value)
         for key, value in everything.items()
@@ -55,9 +76,9 @@ def read_stack_config(path: Path, project: str = PROJECT) -> dict[str, tuple[Any
     placeholder ``[secret]``, which is enough to plan.
     """
     try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError([ConfigProblem(path.name, f"is not valid YAML: {exc}")], str(path)) from None
+        document = load_yaml(path, path.name) or {}
+    except YamlInputError as exc:
+        raise ConfigError([ConfigProblem(path.name, str(exc).removeprefix(f"{path.name}: "))], str(path)) from None
     if not isinstance(document, Mapping):
         raise ConfigError([ConfigProblem(path.name, "must be a YAML map with a 'config' key")], str(path))
     config = document.get("config") or {}
@@ -67,6 +88,9 @@ def read_stack_config(path: Path, project: str = PROJECT) -> dict[str, tuple[Any
     for key, value in config.items():
         namespace, _, name = str(key).rpartition(":")
         entries[f"{namespace or project}:{name}"] = _unwrap_secure(value)
+    problems = namespace_problems(entries, project)
+    if problems:
+        raise ConfigError(problems, str(path))
     return entries
 
 

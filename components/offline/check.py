@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..config.yaml_input import YamlInputError, load_yaml
 from ..policy import Finding, blocking, evaluate, load_policy_config, resolve_settings, view_of_object
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
 
@@ -50,9 +49,9 @@ def load_objects(files: Iterable[Path]) -> list[tuple[str, dict[str, Any]]]:
     objects = []
     for path in files:
         try:
-            documents = list(yaml.safe_load_all(path.read_text()))
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML: {exc}") from None
+            documents = load_yaml(path, all_documents=True)
+        except YamlInputError as exc:
+            raise InputError(str(exc)) from None
         for document in documents:
             if isinstance(document, Mapping) and "apiVersion" in document and "kind" in document:
                 objects.append((str(path), dict(document)))
