@@ -8,12 +8,13 @@ or ``None`` when the action succeeded.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Producer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 from messaging_platform.config.resolve import ResolvedCatalog, ResolvedService
@@ -193,10 +194,28 @@ def _consume(probe: Probe, client: dict[str, Any], _: int) -> str | None:
             return "NO_RECORD"
         if message.error() is not None:
             return _error_name(message.error())
-        consumer.commit(message=message, asynchronous=False)
-        return None
+        return _commit(consumer, message)
     finally:
         consumer.close()
+
+
+# Local states librdkafka reports while the group coordinator is still being looked up.
+_TRANSIENT = frozenset({"_WAIT_COORD", "COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR", "COORDINATOR_LOAD_IN_PROGRESS"})
+
+
+def _commit(consumer: Consumer, message: Message) -> str | None:
+    """Commit the record's offset for the consumer's group; retried while the coordinator is looked up
+    (bounded by ``CLIENT_TIMEOUT_S``), so the answer is the broker's, not a local waiting state."""
+    deadline = time.monotonic() + CLIENT_TIMEOUT_S
+    while True:
+        try:
+            consumer.commit(message=message, asynchronous=False)
+            return None
+        except KafkaException as exc:
+            error = _from_exception(exc)
+            if error not in _TRANSIENT or time.monotonic() > deadline:
+                return error
+        consumer.poll(0.5)
 
 
 def _transaction(probe: Probe, client: dict[str, Any], _: int) -> str | None:
