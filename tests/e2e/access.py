@@ -253,6 +253,22 @@ _ACTIONS: dict[str, Callable[[Probe, dict[str, Any], int], str | None]] = {
 }
 
 
+def wrong_outcomes(catalog: ResolvedCatalog, client: Callable[[str], Mapping[str, Any]]) -> list[str]:
+    """Run every probe of the catalog with ``client(service)`` settings; each probe whose outcome
+    differs from its intents' (empty when access is exactly right). Fails if a kind of outcome
+    was never exercised, since then the matrix proves less than it claims."""
+    checked = probes(catalog)
+    missing = EVERY_OUTCOME - {p.expected for p in checked}
+    if missing:
+        raise AssertionError(f"the catalog exercises no probe expecting {sorted(map(str, missing))}")
+    wrong = []
+    for probe in checked:
+        outcome = run_probe(probe, client(probe.service))
+        if outcome != probe.expected:
+            wrong.append(f"{probe}: got {outcome or 'allowed'}")
+    return wrong
+
+
 def seed(admin: Mapping[str, Any], topics: Iterable[str]) -> None:
     """Write one record to partition 0 of each topic as the admin, so consumers have something to read."""
     producer = Producer({**admin, "acks": "all"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from confluent_kafka.admin import (
     AclBinding as ClientAclBinding,
@@ -85,20 +85,25 @@ def acls(admin: AdminClient) -> set[AclBinding]:
     }
 
 
+_Binding = TypeVar("_Binding", bound=ClientAclBinding)
+
+
+def _client(binding: AclBinding, kind: type[_Binding]) -> _Binding:
+    """A binding (or, with ``AclBindingFilter``, an exact-match filter) in the client's types."""
+    return kind(
+        _KAFKA_TO_CLIENT_RESOURCE[binding.resource_type],
+        binding.resource_name,
+        ResourcePatternType[binding.pattern_type],
+        binding.principal,
+        binding.host,
+        AclOperation[binding.operation],
+        AclPermissionType[binding.permission],
+    )
+
+
 def apply_acls(admin: AdminClient, bindings: Iterable[AclBinding]) -> None:
     """Create ACL bindings (as the User Operator's batch reconciler does)."""
-    wanted = [
-        ClientAclBinding(
-            _KAFKA_TO_CLIENT_RESOURCE[b.resource_type],
-            b.resource_name,
-            ResourcePatternType[b.pattern_type],
-            b.principal,
-            b.host,
-            AclOperation[b.operation],
-            AclPermissionType[b.permission],
-        )
-        for b in bindings
-    ]
+    wanted = [_client(b, ClientAclBinding) for b in bindings]
     if wanted:
         for future in admin.create_acls(wanted).values():
             future.result(CLIENT_TIMEOUT_S)
@@ -106,18 +111,7 @@ def apply_acls(admin: AdminClient, bindings: Iterable[AclBinding]) -> None:
 
 def delete_acls(admin: AdminClient, bindings: Iterable[AclBinding]) -> None:
     """Delete exactly these ACL bindings."""
-    filters = [
-        AclBindingFilter(
-            _KAFKA_TO_CLIENT_RESOURCE[b.resource_type],
-            b.resource_name,
-            ResourcePatternType[b.pattern_type],
-            b.principal,
-            b.host,
-            AclOperation[b.operation],
-            AclPermissionType[b.permission],
-        )
-        for b in bindings
-    ]
+    filters = [_client(b, AclBindingFilter) for b in bindings]
     if filters:
         for future in admin.delete_acls(filters).values():
             future.result(CLIENT_TIMEOUT_S)

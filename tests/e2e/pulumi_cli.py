@@ -116,6 +116,28 @@ class PulumiProjectCopy:
         document["config"] = merged
         self.stack_file(stack).write_text(yaml.safe_dump(document, sort_keys=False))
 
+    def plan(self, stack: str, out: Path) -> subprocess.CompletedProcess[str]:
+        """``messaging-platform plan`` of the copy's stack into ``out`` (the offline planner, same venv)."""
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "messaging_platform.cli",
+                "plan",
+                "--stack",
+                stack,
+                "--project-dir",
+                str(self.directory),
+                "--out",
+                str(out),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
+            check=False,
+        )
+
     def export(self, stack: str) -> dict[str, Any]:
         """``pulumi stack export`` as JSON (the engine's record of every resource)."""
         exported: dict[str, Any] = json.loads(self.run("stack", "export", "--stack", stack).stdout)

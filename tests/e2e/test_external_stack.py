@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +18,7 @@ from confluent_kafka.admin import AdminClient
 from messaging_platform.config.resolve import ResolvedCatalog
 
 from . import inspect_broker
-from .access import EVERY_OUTCOME, probes, run_probe, seed
+from .access import seed, wrong_outcomes
 from .broker import ADMIN_USER, KafkaBroker
 from .engine_record import describe_difference, engine_view, plan_view
 from .pulumi_cli import PulumiCommandError, PulumiProjectCopy
@@ -64,25 +63,7 @@ def catalog(workspace: PulumiProjectCopy) -> ResolvedCatalog:
 def plan(workspace: PulumiProjectCopy, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The offline planner's ``plan.json`` for the same stack."""
     out = tmp_path_factory.mktemp("plan")
-    planned = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "messaging_platform.cli",
-            "plan",
-            "--stack",
-            STACK,
-            "--project-dir",
-            str(workspace.directory),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    planned = workspace.plan(STACK, out)
     # Exit 1 is expected: one replica per topic breaks the prod policies (the broker has one node).
     assert planned.returncode in (0, 1), planned.stdout + planned.stderr
     document: dict[str, Any] = json.loads((out / "plan.json").read_text())
@@ -153,14 +134,8 @@ def test_every_service_can_do_what_its_intents_need_and_nothing_else(
 ) -> None:
     seed(broker.admin_config(), sorted(t.kafka_name for t in catalog.topics))
     passwords = _service_passwords(workspace)
-    wrong = []
-    checked = probes(catalog)
-    for probe in checked:
-        outcome = run_probe(probe, broker.sasl_config(probe.service, passwords[probe.service]))
-        if outcome != probe.expected:
-            wrong.append(f"{probe}: got {outcome or 'allowed'}")
+    wrong = wrong_outcomes(catalog, lambda service: broker.sasl_config(service, passwords[service]))
     assert not wrong, "\n".join(wrong)
-    assert {p.expected for p in checked} == EVERY_OUTCOME
 
 
 # ---- changes: in place, refused, drift, destroy ------------------------------------------------

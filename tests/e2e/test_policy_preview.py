@@ -11,8 +11,6 @@ Pulumi-owned passwords fails in the kafka plugin (see ``test_external_stack.py``
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,25 +49,7 @@ def project(
 
 def _plan_findings(project: PulumiProjectCopy, out: Path) -> tuple[int, set[tuple[str, str]]]:
     """Exit code of ``messaging-platform plan`` and its mandatory findings as (rule, resource name)."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "messaging_platform.cli",
-            "plan",
-            "--stack",
-            STACK,
-            "--project-dir",
-            str(project.directory),
-            "--out",
-            str(out),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = project.plan(STACK, out)
     return result.returncode, set(re.findall(r"^\s+mandatory\s+(\S+)\s+\S+ (\S+):", result.stdout, re.MULTILINE))
 
 

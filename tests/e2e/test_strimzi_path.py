@@ -29,7 +29,7 @@ from messaging_platform.offline.project import PulumiProject
 from messaging_platform.offline.runner import plan_stack
 
 from . import inspect_broker
-from .access import CLIENT_TIMEOUT_S, EVERY_OUTCOME, probes, run_probe, seed
+from .access import CLIENT_TIMEOUT_S, seed, wrong_outcomes
 from .broker import KafkaBroker
 from .stacks import catalog_of
 from .toolchain import PROJECT_DIR
@@ -138,11 +138,5 @@ def test_every_service_can_do_what_its_intents_need_and_nothing_else(
     broker: KafkaBroker, catalog: ResolvedCatalog, passwords: dict[str, str], reconciled: set[AclBinding]
 ) -> None:
     seed(broker.admin_config(), sorted(t.kafka_name for t in catalog.topics))
-    wrong = []
-    checked = probes(catalog)
-    for probe in checked:
-        outcome = run_probe(probe, broker.sasl_config(probe.service, passwords[probe.service]))
-        if outcome != probe.expected:
-            wrong.append(f"{probe}: got {outcome or 'allowed'}")
+    wrong = wrong_outcomes(catalog, lambda service: broker.sasl_config(service, passwords[service]))
     assert not wrong, "\n".join(wrong)
-    assert {p.expected for p in checked} == EVERY_OUTCOME
