@@ -203,6 +203,8 @@ class ServiceSpec(ConfigModel):
     transactional: TransactionalIntent | None = None
     streams: StreamsIntent | None = None
     quotas: Quotas | None = None
+    reviewed_cross_domain_grants: list[str] = Field(default_factory=list)
+    """Write prefixes outside the service's own domain, allowed after review (default: none)."""
 
     @model_validator(mode="after")
     def _has_intent(self) -> ServiceSpec:

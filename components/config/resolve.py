@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ..specs.acls import AclRule, service_acls
 from .catalog import Catalog, CatalogSettings, CatalogTopic, DeletionPolicy, ServiceSpec, TopicRef, TopicSettings
 from .errors import ConfigError, ConfigProblem, join_path
+from .intent_bounds import overlap_problems, prefix_problems
 
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _NOT_K8S = re.compile(r"[^a-z0-9.-]+")
@@ -110,10 +111,21 @@ def resolve_catalog(
     kafka_names = {t.key: t.kafka_name for t in topics}
     services = []
     all_kafka_names = tuple(kafka_names.values())
+    overlaps = overlap_problems({name: service for name, (_, service) in catalog.services.items()})
+    domains = [d.domain for d in catalog.domains.values()]
     for name, (file, service) in sorted(catalog.services.items()):
         service_problems = _service_problems(
             name=name, file=file, service=service, catalog=catalog, target=target, kafka_names=all_kafka_names
         )
+        where = join_path(f"{file}: ", ["services", name])
+        bounds = prefix_problems(name, catalog.domains[file].domain, service, domains) + overlaps.get(name, [])
+        # One message per key: a prefix that matches nothing is reported as such, not also as too wide.
+        reported = {problem.path for problem in service_problems}
+        for bound in bounds:
+            path = join_path(where, bound.path)
+            if path not in reported:
+                reported.add(path)
+                service_problems.append(ConfigProblem(path, bound.message, bound.value))
         problems += service_problems
         acls = () if service_problems else tuple(service_acls(service, kafka_names))
         services.append(ResolvedService(name, service, acls, file))

@@ -53,11 +53,11 @@ def test_numbers_from_the_engine_arrive_as_floats_and_still_count_as_integers() 
 
 def test_readme_rule_table_matches_the_rules_and_configs() -> None:
     readme = (PROJECT_DIR / "README.md").read_text()
-    rows = re.findall(r"^\| `([a-z-]+)` \| [^|]+ \| (\w+) \| (\w+) \|", readme, flags=re.MULTILINE)
+    rows = re.findall(r"^\| `([a-z-]+)` \| ([^|]+) \| (\w+) \| (\w+) \| ([^|]+) \|$", readme, flags=re.MULTILINE)
     dev = resolve_settings(load_policy_config("dev"))
     prod = resolve_settings(load_policy_config("prod"))
-    assert {rule_id: (d, p) for rule_id, d, p in rows} == {
-        rule.id: (dev[rule.id].level, prod[rule.id].level) for rule in all_rules()
+    assert {rule_id: (what, d, p, why) for rule_id, what, d, p, why in rows} == {
+        rule.id: (rule.description, dev[rule.id].level, prod[rule.id].level, rule.why) for rule in all_rules()
     }
 
 

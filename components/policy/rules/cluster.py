@@ -32,17 +32,35 @@ def _is_true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
+# A principal every client can be: listed as a super user it switches ACLs off for everyone.
+_ANYONE = frozenset({"ANONYMOUS", "User:ANONYMOUS", "*", "User:*"})
+
+
 @resource_rule(
     "cluster-authorization",
-    "Kafka clusters enforce ACLs",
-    "Without an authorizer every authenticated client may read and write every topic.",
+    "Kafka clusters enforce ACLs, and nothing in their config bypasses them",
+    "Without an authorizer, with allow.everyone.if.no.acl.found, or with an anonymous super user, every "
+    "client may read and write every topic.",
     [KAFKA],
 )
 def cluster_authorization(resource: ResourceView, config: Mapping[str, Any]) -> Iterator[str]:
-    """``spec.kafka.authorization`` is set."""
+    """``spec.kafka.authorization`` is set, no broker option lets a resource without ACLs be used by
+    anyone, and no super user is a principal every client has."""
     kafka = resource.spec.get("kafka")
-    if isinstance(kafka, Mapping) and not kafka.get("authorization"):
+    if not isinstance(kafka, Mapping):
+        return
+    authorization = kafka.get("authorization")
+    if not authorization:
         yield "spec.kafka.authorization is not set: any authenticated client can use any topic"
+    if _is_true(_broker_config(resource).get("allow.everyone.if.no.acl.found")):
+        yield (
+            "spec.kafka.config allow.everyone.if.no.acl.found is true: every topic, group and transactional id "
+            "without an ACL is open to every client"
+        )
+    super_users = authorization.get("superUsers") if isinstance(authorization, Mapping) else None
+    for user in super_users if isinstance(super_users, list) else []:
+        if isinstance(user, str) and user.strip() in _ANYONE:
+            yield f"spec.kafka.authorization.superUsers lists '{user}': every client would be a super user"
 
 
 @resource_rule(
