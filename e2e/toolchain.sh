@@ -27,8 +27,9 @@ SUMMARY=()
 piece() {
   local name=$1 dir=$2 output=$3 stamp_file=$4
   shift 5
-  local stamp
-  stamp=$( { echo "$*"; go version; java -version 2>&1 | head -1
+  local stamp command="$*"
+  # The command with the clone's own path left out: another clone of the same commit is cached too.
+  stamp=$( { echo "${command//$E2E/e2e}"; go version; java -version 2>&1 | head -1
              (cd "$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.sh' \
                 -o -name pom.xml -o -name '*.py' \) -not -path './cmd/*/schema.json' -print0 | sort -z \
                 | xargs -0 sha256sum); } | sha256sum | cut -d' ' -f1)

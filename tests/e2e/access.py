@@ -14,7 +14,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import (
+    OFFSET_BEGINNING,
+    Consumer,
+    ConsumerGroupTopicPartitions,
+    KafkaError,
+    KafkaException,
+    Message,
+    Producer,
+    TopicPartition,
+)
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 from messaging_platform.config.resolve import ResolvedCatalog, ResolvedService
@@ -183,7 +192,16 @@ def _produce(probe: Probe, client: dict[str, Any], _: int) -> str | None:
 
 
 def _consume(probe: Probe, client: dict[str, Any], _: int) -> str | None:
-    consumer = Consumer({**client, "group.id": probe.group, "enable.auto.commit": False})
+    # librdkafka reports a failed group-coordinator lookup (GROUP_AUTHORIZATION_FAILED) through the
+    # error callback, not always to the commit that waits for it.
+    errors: list[str] = []
+    settings = {
+        **client,
+        "group.id": probe.group,
+        "enable.auto.commit": False,
+        "error_cb": lambda error: errors.append(str(error.name())),
+    }
+    consumer = Consumer(settings)
     try:
         denied = _topic_error(consumer, probe.topic)
         if denied:
@@ -194,7 +212,7 @@ def _consume(probe: Probe, client: dict[str, Any], _: int) -> str | None:
             return "NO_RECORD"
         if message.error() is not None:
             return _error_name(message.error())
-        return _commit(consumer, message)
+        return _commit_or_ask(consumer, message, errors, client, probe.group)
     finally:
         consumer.close()
 
@@ -203,9 +221,10 @@ def _consume(probe: Probe, client: dict[str, Any], _: int) -> str | None:
 _TRANSIENT = frozenset({"_WAIT_COORD", "COORDINATOR_NOT_AVAILABLE", "NOT_COORDINATOR", "COORDINATOR_LOAD_IN_PROGRESS"})
 
 
-def _commit(consumer: Consumer, message: Message) -> str | None:
+def _commit(consumer: Consumer, message: Message, errors: list[str]) -> str | None:
     """Commit the record's offset for the consumer's group; retried while the coordinator is looked up
-    (bounded by ``CLIENT_TIMEOUT_S``), so the answer is the broker's, not a local waiting state."""
+    (bounded by ``CLIENT_TIMEOUT_S``), so the answer is the broker's, not a local waiting state.
+    ``errors`` collects the consumer's error callbacks, where a refused lookup may surface instead."""
     deadline = time.monotonic() + CLIENT_TIMEOUT_S
     while True:
         try:
@@ -215,7 +234,28 @@ def _commit(consumer: Consumer, message: Message) -> str | None:
             error = _from_exception(exc)
             if error not in _TRANSIENT or time.monotonic() > deadline:
                 return error
-        consumer.poll(0.5)
+        event = consumer.poll(0.5)
+        reported = [*errors, *([_error_name(event.error())] if event is not None else [])]
+        refused = next((name for name in reported if name is not None and name.endswith("AUTHORIZATION_FAILED")), None)
+        if refused is not None:
+            return refused
+
+
+def _commit_or_ask(
+    consumer: Consumer, message: Message, errors: list[str], client: Mapping[str, Any], group: str
+) -> str | None:
+    """:func:`_commit`; when librdkafka is still waiting for the group coordinator at the deadline
+    (seen under load for refused groups), the broker's own answer for the group's offsets decides."""
+    outcome = _commit(consumer, message, errors)
+    if outcome not in _TRANSIENT:
+        return outcome
+    admin = AdminClient(dict(client))
+    request = ConsumerGroupTopicPartitions(group, [TopicPartition(str(message.topic()), message.partition() or 0)])
+    try:
+        admin.list_consumer_group_offsets([request])[group].result(CLIENT_TIMEOUT_S)
+    except KafkaException as exc:
+        return _from_exception(exc)
+    return outcome
 
 
 def _transaction(probe: Probe, client: dict[str, Any], _: int) -> str | None:

@@ -144,8 +144,7 @@ class KafkaBroker:
                 self.classpath,
                 STORAGE_TOOL,
                 "format",
-                "-t",
-                cluster_id,
+                f"--cluster-id={cluster_id}",  # one argument: a random id may start with '-'
                 "-c",
                 str(properties),
                 "--add-scram",
