@@ -1,12 +1,14 @@
 """The ``messaging-platform`` command: plan stacks offline, check Strimzi YAML.
 
 Exit codes: 0 success, 1 findings that block (schema violations, mandatory policy violations),
-2 invalid config, input or usage.
+2 invalid config, input or usage, 3 an internal error (a bug; ``MESSAGING_PLATFORM_DEBUG=1`` shows the
+traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -21,7 +23,8 @@ from .policy import Finding, blocking
 from .policy.settings import PolicySettingsError
 from .validation.locate import CRDS_ENV, locate_crds
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+DEBUG_ENV = "MESSAGING_PLATFORM_DEBUG"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +35,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, FileNotFoundError, InputError, PolicySettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except Exception as exc:  # a bug of ours, never a finding: CI gates must tell the two apart
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"  this is a bug in messaging-platform; rerun with {DEBUG_ENV}=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     return code
 
 

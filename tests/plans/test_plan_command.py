@@ -152,3 +152,19 @@ def test_committed_stacks_pass_their_environment_policies(stack_plans: dict[str,
     for stack, result in stack_plans.items():
         assert result.findings == [], stack
         assert result.environment in {"dev", "prod"}
+
+
+def test_an_internal_error_is_exit_3_in_one_line_not_a_finding(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from messaging_platform import cli
+
+    def broken(*_: object) -> None:
+        raise KeyError("spec")
+
+    monkeypatch.setattr(cli, "plan_stack", broken)
+    monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
+    assert cli.main(["plan", "--stack", "dev", "--project-dir", str(PROJECT_DIR), "--quiet"]) == cli.EXIT_INTERNAL
+    error = capsys.readouterr().err
+    assert error.startswith("internal error: KeyError: 'spec'\n")
+    assert "Traceback" not in error
