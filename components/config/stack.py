@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, cast
 
 from pydantic import Field, ValidationError, model_validator
@@ -151,7 +152,8 @@ def load_stack_config(
     try:
         config = StackConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(problems_from_validation_error(exc, raw, prefix), source) from None
+        problems = problems_from_validation_error(exc, raw, prefix)
+        raise ConfigError(mask_secret_values(problems, secret_keys, prefix), source) from None
     plain_passwords = [
         ConfigProblem(
             f"{prefix}externalClusters.{name}.sasl.password",
@@ -164,6 +166,23 @@ def load_stack_config(
     if plain_passwords:
         raise ConfigError(plain_passwords, source)
     return config
+
+
+def mask_secret_values(
+    problems: Sequence[ConfigProblem], secret_keys: Collection[str], prefix: str = f"{PROJECT}:"
+) -> list[ConfigProblem]:
+    """The problems with every value under a secret config key shown as ``[secret]``.
+
+    Pulumi marks a whole structured key secret when any value in it is, and ``pulumi up`` hands the
+    program decrypted values: an error must never echo them.
+    """
+    secret_prefixes = tuple(f"{prefix}{key}" for key in secret_keys)
+    return [
+        replace(problem, received="[secret]")
+        if problem.received is not MISSING and problem.path.startswith(secret_prefixes)
+        else problem
+        for problem in problems
+    ]
 
 
 def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[str, Any]:

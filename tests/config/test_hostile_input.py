@@ -122,3 +122,17 @@ def test_check_refuses_a_duplicate_key_in_a_manifest(tmp_path: Path) -> None:
 def test_the_committed_stack_files_still_load() -> None:
     for stack in ("dev", "prod", "external"):
         assert load_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml").config.environment in ("dev", "prod")
+
+
+def test_config_errors_never_echo_a_decrypted_secret() -> None:
+    """On the `pulumi up` path values arrive decrypted; Pulumi marks the whole key secret."""
+    from messaging_platform.config import load_stack_config
+
+    external = {"bootstrapServers": ["kafka:9096"], "brokers": 3, "sasl": {"username": "u", "password": ["hunter2"]}}
+    with pytest.raises(ConfigError) as failure:
+        load_stack_config(
+            {"environment": "prod", "externalClusters": {"legacy": external}}, secret_keys={"externalClusters"}
+        )
+    assert "hunter2" not in str(failure.value)
+    assert "externalClusters.legacy.sasl.password" in str(failure.value)
+    assert '(received: "[secret]")' in str(failure.value)
