@@ -10,7 +10,9 @@ consuming two), plans it with the offline engine, then times, under the same moc
   dependencies) registered with raw SDK calls, i.e. what the SDK costs for this resource graph.
 
 plan/replay is what the project's own code adds; replay/floor is what the shape of real resources
-(parents, dependencies, payloads) costs the SDK. The last line:
+(parents, dependencies, payloads) costs the SDK. Every run tunes Python's cyclic collector (see
+``GC_THRESHOLDS`` in the engine); the plan is also timed once with the default collector
+(``tuned/default``). The last line:
 
     topics=N plan_s=X floor_s=Y ratio=X/Y peak_rss_mb=M
 """
@@ -29,6 +31,7 @@ from typing import Any
 import pulumi
 import yaml
 
+from messaging_platform.offline import engine
 from messaging_platform.offline.engine import STACK_TYPE, Recording, run_program
 from messaging_platform.offline.project import PulumiProject
 from messaging_platform.offline.runner import plan_stack
@@ -131,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     floor_s = time_floor(registrations)
     replay_s = time_replay(recording)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    engine.TUNE_COLLECTOR = False  # the same plan with Python's default collector settings
+    untuned_s, _ = time_plan(args.topics)
+    engine.TUNE_COLLECTOR = True
+    print(f"default_gc_plan_s={untuned_s:.2f} tuned/default={plan_s / untuned_s:.2f} (the collector tuned in runs)")
     print(f"registrations={registrations} (topics, users with their passwords and secrets, cluster, operator)")
     print(f"replay_s={replay_s:.2f} (same resources, raw SDK) plan/replay={plan_s / replay_s:.2f} "
           f"replay/floor={replay_s / floor_s:.2f}")  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import gc
 import os
 import sys
 import threading
@@ -220,7 +221,7 @@ def run_program(
             asyncio.set_event_loop(None)
             loop.close()
 
-    with _no_ambient_config():
+    with _no_ambient_config(), _tuned_collector():
         contextvars.Context().run(run)
     recording.resources.sort(key=lambda r: r.urn)
     return recording
@@ -319,6 +320,30 @@ def _working_directory(path: Path) -> Iterator[None]:
         os.chdir(previous)
         if inserted:
             sys.path.remove(str(path))
+
+
+# A program run allocates many long-lived objects (registrations, outputs, futures) and few cycles:
+# the cyclic collector's default thresholds make it rescan them over and over. Collected once and
+# frozen before the run, and run rarely during it, it costs a fraction (benchmarks/plan_scale.py).
+GC_THRESHOLDS = (50_000, 50, 100)
+TUNE_COLLECTOR = True
+"""Whether program runs tune the collector (benchmarks/plan_scale.py times both)."""
+
+
+@contextmanager
+def _tuned_collector() -> Iterator[None]:
+    if not TUNE_COLLECTOR:
+        yield
+        return
+    previous = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
 @contextmanager
