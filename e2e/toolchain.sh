@@ -30,6 +30,7 @@ piece() {
   local stamp command="$*"
   # The command with the clone's own path left out: another clone of the same commit is cached too.
   stamp=$( { echo "${command//$E2E/e2e}"; go version; java -version 2>&1 | head -1
+             for arg in "$@"; do [ -f "$arg" ] && sha256sum < "$arg"; done  # the build script itself
              (cd "$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.sh' \
                 -o -name pom.xml -o -name '*.py' \) -not -path './cmd/*/schema.json' -print0 | sort -z \
                 | xargs -0 sha256sum); } | sha256sum | cut -d' ' -f1)
@@ -71,11 +72,11 @@ piece "policy CLI $PULUMI_POLICY_CLI_VERSION" "$E2E/tools/pulumi-policy-cli" "$P
   bash "$E2E/tools/pulumi-policy-cli/build.sh" "$POLICY_BIN" "$PULUMI_POLICY_CLI_VERSION" "$ENGINE_BIN"
 KAFKA_PROVIDER="$CACHE/provider-kafka-$PULUMI_KAFKA_VERSION/bin"
 piece "kafka provider $PULUMI_KAFKA_VERSION" "$E2E/tools/provider-kafka" "$KAFKA_PROVIDER/pulumi-resource-kafka" \
-  "$KAFKA_PROVIDER/.stamp" -- bash "$E2E/tools/provider-kafka/build.sh" "$KAFKA_PROVIDER" "$PULUMI_KAFKA_VERSION"
+  "$KAFKA_PROVIDER/.stamp" -- bash "$E2E/tools/build-bridged-provider.sh" kafka "$KAFKA_PROVIDER" "$PULUMI_KAFKA_VERSION"
 RANDOM_PROVIDER="$CACHE/provider-random-$PULUMI_RANDOM_VERSION/bin"
 piece "random provider $PULUMI_RANDOM_VERSION" "$E2E/tools/provider-random" \
   "$RANDOM_PROVIDER/pulumi-resource-random" "$RANDOM_PROVIDER/.stamp" -- \
-  bash "$E2E/tools/provider-random/build.sh" "$RANDOM_PROVIDER" "$PULUMI_RANDOM_VERSION"
+  bash "$E2E/tools/build-bridged-provider.sh" random "$RANDOM_PROVIDER" "$PULUMI_RANDOM_VERSION"
 KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
 piece "kafka $KAFKA_VERSION (broker, connect)" "$E2E/kafka" "$KAFKA_HOME/libs" "$KAFKA_HOME/.stamp" -- \
   bash "$E2E/kafka/build.sh" "$KAFKA_HOME" "$KAFKA_VERSION"
