@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from .base import PROBLEMS_ERROR
 
 MISSING = object()
+SECRET_PLACEHOLDER = "[secret]"
+"""What stands for a secret value wherever it would otherwise be shown."""
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ConfigProblem
+from .errors import SECRET_PLACEHOLDER, ConfigError, ConfigProblem
 from .loader import Stack, load_stack
 from .stack import PROJECT
 from .yaml_input import YamlInputError, load_yaml
 
-SECRET_PLACEHOLDER = "[secret]"
 # Config namespaces a stack of this project may use besides its own: the providers it runs, and Pulumi's.
 PROVIDER_NAMESPACES = ("kubernetes", "kafka", "random", "pulumi")
 

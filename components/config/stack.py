@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, model_validator
 from .base import ConfigModel, Problem, raise_problems
 from .catalog import CatalogSettings
 from .cluster import ClusterConfig
-from .errors import MISSING, ConfigError, ConfigProblem, problems_from_validation_error
+from .errors import MISSING, SECRET_PLACEHOLDER, ConfigError, ConfigProblem, problems_from_validation_error
 from .external import ExternalClusterConfig
 from .kubernetes import DnsLabel
 from .operator import OperatorConfig
@@ -178,7 +178,7 @@ def mask_secret_values(
     """
     secret_prefixes = tuple(f"{prefix}{key}" for key in secret_keys)
     return [
-        replace(problem, received="[secret]")
+        replace(problem, received=SECRET_PLACEHOLDER)
         if problem.received is not MISSING and problem.path.startswith(secret_prefixes)
         else problem
         for problem in problems
