@@ -31,10 +31,10 @@ from typing import Any
 import pulumi
 import yaml
 
-from messaging_platform.offline import engine
-from messaging_platform.offline.engine import STACK_TYPE, Recording, run_program
-from messaging_platform.offline.project import PulumiProject
-from messaging_platform.offline.runner import plan_stack
+from messaging_platform_tools.offline import engine
+from messaging_platform_tools.offline.engine import STACK_TYPE, Recording, run_program
+from messaging_platform_tools.offline.project import PulumiProject
+from messaging_platform_tools.offline.runner import plan_stack
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 TOPICS_PER_DOMAIN = 50

@@ -6,9 +6,9 @@ import pulumi
 import pulumi_kafka as kafka
 import pulumi_random as random
 
+from .config.acls import AclRule
 from .config.external import ExternalClusterConfig
 from .config.resolve import ResolvedCatalog, ResolvedService, ResolvedTopic
-from .specs.acls import AclRule
 from .specs.topics import topic_config_strings
 from .topic import guard_hook, replacement_guard_hook, topic_options, topic_resource_name
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from messaging_platform.config import Stack, StackConfig, load_stack, load_stack_config
-from messaging_platform.offline.engine import Recording, run_program
-from messaging_platform.offline.project import PulumiProject
-from messaging_platform.offline.runner import PlanResult, plan_stack
-from messaging_platform.validation.crd_schema import CrdSchemas
+from messaging_platform_tools.offline.engine import Recording, run_program
+from messaging_platform_tools.offline.project import PulumiProject
+from messaging_platform_tools.offline.runner import PlanResult, plan_stack
+from messaging_platform_tools.validation.crd_schema import CrdSchemas
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STRIMZI_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0"

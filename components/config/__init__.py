@@ -9,7 +9,7 @@ from .loader import Stack, load_stack, target_cluster
 from .operator import OperatorConfig
 from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset
 from .resolve import ResolvedCatalog, ResolvedService, ResolvedTopic, TargetCluster, resolve_catalog
-from .source import from_pulumi, load_stack_file, read_stack_file
+from .source import from_pulumi
 from .stack import PROJECT, StackConfig, load_stack_config
 
 __all__ = [
@@ -37,10 +37,8 @@ __all__ = [
     "from_pulumi",
     "load_stack",
     "load_stack_config",
-    "load_stack_file",
     "merge",
     "operator_preset",
-    "read_stack_file",
     "resolve_catalog",
     "target_cluster",
 ]

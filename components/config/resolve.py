@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..specs.acls import AclRule, service_acls
+from .acls import AclRule, service_acls
 from .catalog import Catalog, CatalogSettings, CatalogTopic, DeletionPolicy, ServiceSpec, TopicRef, TopicSettings
 from .errors import ConfigError, ConfigProblem, join_path
 from .intent_bounds import overlap_problems, prefix_problems

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config.acls import AclRule
 from ..config.resolve import ResolvedService
-from .acls import AclRule
 
 PASSWORD_KEY = "password"
 

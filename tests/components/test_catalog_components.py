@@ -9,8 +9,8 @@ import pytest
 
 from messaging_platform import build_platform, export_outputs
 from messaging_platform.config import Stack
-from messaging_platform.offline.engine import Recording
 from messaging_platform.topic import topic_replacement_problems, topic_update_problems
+from messaging_platform_tools.offline.engine import Recording
 from tests.conftest import catalog_stack, write_catalog
 
 Run = Callable[[Callable[[], object]], Recording]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from messaging_platform import KafkaCluster, Stack, StrimziOperator, build_platform, export_outputs
-from messaging_platform.offline.engine import DuplicateUrnError, Recording
 from messaging_platform.strimzi import CRDS_URL, HELM_CHART, WAIT_FOR_ANNOTATION
+from messaging_platform_tools.offline.engine import DuplicateUrnError, Recording
 from tests.conftest import stack_config
 
 Run = Callable[[Callable[[], object]], Recording]

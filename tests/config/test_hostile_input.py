@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from messaging_platform.config import ConfigError, load_stack_file
+from messaging_platform.config import ConfigError
 from messaging_platform.config.catalog import Catalog
-from messaging_platform.config.source import read_stack_config
 from messaging_platform.config.yaml_input import MAX_DEPTH, YamlInputError, load_yaml
-from messaging_platform.offline.check import InputError, load_objects
+from messaging_platform_tools.offline.check import InputError, load_objects
+from messaging_platform_tools.stack_files import load_stack_file, read_stack_config
 from tests.conftest import PROJECT_DIR
 
 ALIAS_BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from messaging_platform.config import ConfigError, load_stack_file, merge
-from messaging_platform.config.source import read_stack_file
+from messaging_platform.config import ConfigError, merge
 from messaging_platform.config.storage import JbodStorage, PersistentClaimStorage, is_persistent
+from messaging_platform_tools.stack_files import load_stack_file, read_stack_file
 from tests.conftest import PROJECT_DIR, stack_config
 
 STACK_FILES = sorted(PROJECT_DIR.glob("Pulumi.*.yaml"))

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 import yaml
 
-from messaging_platform.offline.plan import kubernetes_objects
-from messaging_platform.offline.runner import PlanResult
 from messaging_platform.specs.kafka import kafka_spec, node_pool_spec
 from messaging_platform.strimzi import API_VERSION
-from messaging_platform.validation.crd_schema import CrdSchemas
+from messaging_platform_tools.offline.plan import kubernetes_objects
+from messaging_platform_tools.offline.runner import PlanResult
+from messaging_platform_tools.validation.crd_schema import CrdSchemas
 from tests.conftest import STACKS, STRIMZI_DIR, stack_config
 
 EVERY_LISTENER_TYPE: dict[str, dict[str, Any]] = {

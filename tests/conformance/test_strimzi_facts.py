@@ -8,7 +8,7 @@ import yaml
 
 from messaging_platform import strimzi
 from messaging_platform.strimzi import FREE_FORM, HELM_VALUE_KEYS
-from messaging_platform.validation.crd_schema import CrdSchemas
+from messaging_platform_tools.validation.crd_schema import CrdSchemas
 from tests.conftest import STRIMZI_DIR
 
 

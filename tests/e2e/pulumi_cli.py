@@ -122,7 +122,7 @@ class PulumiProjectCopy:
             [
                 sys.executable,
                 "-m",
-                "messaging_platform.cli",
+                "messaging_platform_tools.cli",
                 "plan",
                 "--stack",
                 stack,

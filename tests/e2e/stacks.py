@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from messaging_platform.config.resolve import ResolvedCatalog
-from messaging_platform.config.source import load_stack_file
+from messaging_platform_tools.stack_files import load_stack_file
 
 from .broker import KafkaBroker
 

@@ -25,8 +25,8 @@ from confluent_kafka.admin import (
 )
 
 from messaging_platform.config.resolve import ResolvedCatalog
-from messaging_platform.offline.project import PulumiProject
-from messaging_platform.offline.runner import plan_stack
+from messaging_platform_tools.offline.project import PulumiProject
+from messaging_platform_tools.offline.runner import plan_stack
 
 from . import inspect_broker
 from .access import CLIENT_TIMEOUT_S, seed, wrong_outcomes

@@ -20,7 +20,7 @@ CONSUMER_PROGRAM = textwrap.dedent(
     import messaging_platform
     from messaging_platform import ClusterConfig, KafkaCluster, StrimziOperator, OperatorConfig
     from messaging_platform.config import cluster_preset
-    from messaging_platform.offline.engine import run_program
+    from messaging_platform_tools.offline.engine import run_program
 
     def program():
         operator = StrimziOperator("strimzi", OperatorConfig(), ["kafka"])

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from messaging_platform.cli import main
-from messaging_platform.offline.plan import plan_json
-from messaging_platform.offline.project import PulumiProject
-from messaging_platform.offline.runner import PlanResult, plan_stack
+from messaging_platform_tools.cli import main
+from messaging_platform_tools.offline.plan import plan_json
+from messaging_platform_tools.offline.project import PulumiProject
+from messaging_platform_tools.offline.runner import PlanResult, plan_stack
 from tests.conftest import CRD_DIR, PROJECT_DIR, STACKS
 
 PLAN_KEYS = {"urn", "type", "name", "parent", "custom", "protect", "retainOnDelete", "dependsOn", "inputs"}
@@ -157,7 +157,7 @@ def test_committed_stacks_pass_their_environment_policies(stack_plans: dict[str,
 def test_an_internal_error_is_exit_3_in_one_line_not_a_finding(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from messaging_platform import cli
+    from messaging_platform_tools import cli
 
     def broken(*_: object) -> None:
         raise KeyError("spec")
@@ -168,3 +168,16 @@ def test_an_internal_error_is_exit_3_in_one_line_not_a_finding(
     error = capsys.readouterr().err
     assert error.startswith("internal error: KeyError: 'spec'\n")
     assert "Traceback" not in error
+
+
+def test_the_tooling_refuses_an_sdk_release_it_was_not_tested_with(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import messaging_platform_tools
+    from messaging_platform_tools import cli
+
+    monkeypatch.setattr(messaging_platform_tools, "TESTED_PULUMI_RELEASES", ("3.0.0",))
+    assert cli.main(["plan", "--stack", "dev", "--project-dir", str(PROJECT_DIR), "--quiet"]) == cli.EXIT_INPUT
+    error = capsys.readouterr().err
+    assert "was tested with pulumi 3.0.0, but 3.272.0 is installed" in error
+    assert "the component library itself works with any pulumi 3.x" in error

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from messaging_platform.config import load_stack_file
-from messaging_platform.offline.engine import GENERATED_OUTPUTS
-from messaging_platform.offline.plan import plan_json, write_manifests
-from messaging_platform.offline.runner import PlanResult
+from messaging_platform_tools.offline.engine import GENERATED_OUTPUTS
+from messaging_platform_tools.offline.plan import plan_json, write_manifests
+from messaging_platform_tools.offline.runner import PlanResult
+from messaging_platform_tools.stack_files import load_stack_file
 from tests.conftest import ALL_STACKS, PROJECT_DIR
 
 TOPIC = "kubernetes:kafka.strimzi.io/v1:KafkaTopic"

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from messaging_platform.offline.runner import PlanResult
+from messaging_platform_tools.offline.runner import PlanResult
 
 from .urn_contract import broken, contracted, read_contract
 

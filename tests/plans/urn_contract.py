@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from messaging_platform.offline.engine import Recording, Registration
+from messaging_platform_tools.offline.engine import Recording, Registration
 
 CONTRACT_DIR = Path(__file__).parent / "urns"
 CONTRACTED_TYPES = frozenset(
@@ -57,8 +57,8 @@ def broken(recording: Recording, promised: Iterable[str]) -> tuple[list[str], li
 
 def main() -> int:
     """Rewrite every committed stack's contract from its current plan."""
-    from messaging_platform.offline.project import PulumiProject
-    from messaging_platform.offline.runner import plan_stack
+    from messaging_platform_tools.offline.project import PulumiProject
+    from messaging_platform_tools.offline.runner import plan_stack
 
     project = PulumiProject.find(Path(__file__).resolve().parents[2])
     CONTRACT_DIR.mkdir(exist_ok=True)

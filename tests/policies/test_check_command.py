@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from messaging_platform.cli import main
-from messaging_platform.offline.check import check_files
-from messaging_platform.offline.plan import write_manifests
-from messaging_platform.offline.runner import PlanResult
+from messaging_platform_tools.cli import main
+from messaging_platform_tools.offline.check import check_files
+from messaging_platform_tools.offline.plan import write_manifests
+from messaging_platform_tools.offline.runner import PlanResult
 from tests.conftest import CRD_DIR, STRIMZI_DIR
 from tests.policies.conftest import sound_platform
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from messaging_platform.cli import main
 from messaging_platform.policy import all_rules, load_policy_config, resolve_settings
 from messaging_platform.policy.settings import PolicySettingsError
+from messaging_platform_tools.cli import main
 from tests.conftest import PROJECT_DIR
 
 

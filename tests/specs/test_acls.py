@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from messaging_platform.config import ServiceSpec
-from messaging_platform.specs.acls import AclRule, service_acls
+from messaging_platform.config.acls import AclRule, service_acls
 
 KAFKA_NAMES = {"orders.created.v1": "orders.created.v1", "payments.settled.v1": "payments.settled.v1",
                "analytics.revenue.v1": "analytics.revenue.v1", "legacy": "LEGACY_Orders"}  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from messaging_platform.config import ResolvedService, ResolvedTopic, ServiceSpec
-from messaging_platform.specs.acls import service_acls
+from messaging_platform.config.acls import service_acls
 from messaging_platform.specs.topics import topic_config_strings, topic_spec
 from messaging_platform.specs.users import user_spec
 from tests.conftest import catalog_stack, write_catalog
@@ -68,7 +68,7 @@ def test_quotas_are_rendered_in_bytes() -> None:
 
 
 def test_resolved_catalog_topics_and_users_pass_the_crds(tmp_path: Path, crd_schemas: object) -> None:
-    from messaging_platform.validation.crd_schema import CrdSchemas
+    from messaging_platform_tools.validation.crd_schema import CrdSchemas
 
     assert isinstance(crd_schemas, CrdSchemas)
     document = {"domain": "orders", "topics": {"Orders_V1": {"partitions": 3, "cleanupPolicy": "compact,delete",

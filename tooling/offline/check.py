@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config.yaml_input import YamlInputError, load_yaml
-from ..policy import Finding, blocking, evaluate, load_policy_config, resolve_settings, view_of_object
+from messaging_platform.config.yaml_input import YamlInputError, load_yaml
+from messaging_platform.policy import Finding, blocking, evaluate, load_policy_config, resolve_settings, view_of_object
+
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
 
 

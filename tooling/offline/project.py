@@ -9,8 +9,9 @@ from pathlib import Path
 
 import yaml
 
-from ..config.errors import ConfigError, ConfigProblem
-from ..config.source import read_stack_config
+from messaging_platform.config.errors import ConfigError, ConfigProblem
+
+from ..stack_files import read_stack_config
 
 
 @dataclass(frozen=True)

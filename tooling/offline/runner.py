@@ -6,8 +6,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..policy import Finding, ResourceView, blocking, evaluate, load_policy_config, resolve_settings
-from ..policy.model import plain
+from messaging_platform.policy import Finding, ResourceView, blocking, evaluate, load_policy_config, resolve_settings
+from messaging_platform.policy.model import plain
+
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
 from .engine import STACK_TYPE, Recording, run_main
 from .plan import kubernetes_objects, plan_json, write_manifests

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from .config.errors import ConfigError
+from messaging_platform.config.errors import ConfigError
+from messaging_platform.policy import Finding, blocking
+from messaging_platform.policy.settings import PolicySettingsError
+
+from . import UnsupportedSdkError, check_sdk
 from .offline.check import InputError, check_files
 from .offline.plan import remote_sources, render_tree, summary_counts
 from .offline.project import PulumiProject
 from .offline.runner import plan_stack, write_plan
-from .policy import Finding, blocking
-from .policy.settings import PolicySettingsError
 from .validation.locate import CRDS_ENV, locate_crds
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -31,8 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``messaging-platform`` console script."""
     args = _parser().parse_args(argv)
     try:
+        check_sdk()
         code: int = args.handler(args)
-    except (ConfigError, FileNotFoundError, InputError, PolicySettingsError) as exc:
+    except (ConfigError, FileNotFoundError, InputError, PolicySettingsError, UnsupportedSdkError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except Exception as exc:  # a bug of ours, never a finding: CI gates must tell the two apart

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from ..config.catalog import ServiceSpec
+    from .catalog import ServiceSpec
 
 ResourceType = Literal["topic", "group", "cluster", "transactionalId"]
 PatternType = Literal["literal", "prefix"]
