@@ -31,6 +31,7 @@ piece() {
   # The command with the clone's own path left out: another clone of the same commit is cached too.
   stamp=$( { echo "${command//$E2E/e2e}"; go version; java -version 2>&1 | head -1
              for arg in "$@"; do [ -f "$arg" ] && sha256sum < "$arg"; done  # the build script itself
+             cat "$E2E"/tools/*.sh | sha256sum  # and the build scripts the tools modules share
              (cd "$dir" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.sh' \
                 -o -name pom.xml -o -name '*.py' \) -not -path './cmd/*/schema.json' -print0 | sort -z \
                 | xargs -0 sha256sum); } | sha256sum | cut -d' ' -f1)
@@ -62,7 +63,7 @@ require_pin "$E2E/tools/pulumi-policy-cli" github.com/pulumi/pulumi/pkg/v3 "v$PU
 
 TOTAL=$SECONDS
 piece "pulumi CLI $PULUMI_VERSION" "$E2E/tools/pulumi-cli" "$ENGINE_BIN/pulumi" "$ENGINE_BIN/.cli.stamp" -- \
-  bash "$E2E/tools/pulumi-cli/build.sh" "$ENGINE_BIN" "$PULUMI_VERSION"
+  bash "$E2E/tools/build-pulumi-cli.sh" pulumi-cli "$ENGINE_BIN" "$PULUMI_VERSION"
 piece "python host $PULUMI_LANGUAGE_HOST_VERSION" "$E2E/tools/pulumi-language-python" \
   "$ENGINE_BIN/pulumi-language-python" "$ENGINE_BIN/.host.stamp" -- \
   bash "$E2E/tools/pulumi-language-python/build.sh" "$ENGINE_BIN" "$PULUMI_LANGUAGE_HOST_VERSION" \
