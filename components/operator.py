@@ -74,7 +74,8 @@ class StrimziOperator(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
         )
 
-        self.namespace = namespace.id.apply(lambda _: config.namespace)
-        self.release_name = release.id.apply(lambda _: name)
+        # Outputs of the resources themselves: known in previews, and they carry the dependency.
+        self.namespace = namespace.metadata.name.apply(lambda reported: reported or config.namespace)
+        self.release_name = release.name.apply(lambda reported: reported or name)
         self.ready = [*depends, release]
         self.register_outputs({"namespace": self.namespace, "release_name": self.release_name})
