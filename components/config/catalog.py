@@ -266,7 +266,7 @@ class Catalog:
             name = f"{label}/{path.name}"
             if path.name.startswith(".") or path.suffix.lower() not in CATALOG_SUFFIXES:
                 continue
-            if path.suffix not in (".yaml", ".yml"):
+            if path.suffix not in CATALOG_SUFFIXES:
                 problems.append(ConfigProblem(name, "name catalog files <domain>.yaml (lowercase extension)"))
                 continue
             try:
