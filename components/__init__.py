@@ -1,25 +1,38 @@
 """messaging-platform: Apache Kafka on Kubernetes through Strimzi 1.2.0, as Pulumi components."""
 
-from .cluster import KafkaCluster
+from .backend import CatalogBackend, ServiceCredentials
+from .catalog import KafkaCatalog, KafkaCatalogArgs, ServiceArgs, TopicArgs
+from .cluster import KafkaCluster, KafkaClusterArgs
 from .config import ClusterConfig, ConfigError, OperatorConfig, Stack, StackConfig, load_stack, load_stack_config
-from .external import ExternalKafkaCluster
-from .operator import StrimziOperator
+from .external import ExternalKafkaCluster, ExternalKafkaClusterArgs
+from .operator import StrimziOperator, StrimziOperatorArgs
 from .platform import Platform, build_platform, export_outputs
-from .topic import KafkaTopic
-from .user import KafkaUser
+from .topic import KafkaTopic, KafkaTopicArgs
+from .user import KafkaUser, KafkaUserArgs
 
 __all__ = [
+    "CatalogBackend",
     "ClusterConfig",
     "ConfigError",
     "ExternalKafkaCluster",
+    "ExternalKafkaClusterArgs",
+    "KafkaCatalog",
+    "KafkaCatalogArgs",
     "KafkaCluster",
+    "KafkaClusterArgs",
     "KafkaTopic",
+    "KafkaTopicArgs",
     "KafkaUser",
+    "KafkaUserArgs",
     "OperatorConfig",
     "Platform",
+    "ServiceArgs",
+    "ServiceCredentials",
     "Stack",
     "StackConfig",
     "StrimziOperator",
+    "StrimziOperatorArgs",
+    "TopicArgs",
     "build_platform",
     "export_outputs",
     "load_stack",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
+from .backend import PasswordOwner, ServiceCredentials
 from .config.cluster import ClusterConfig
 from .config.listeners import ListenerConfig
+from .config.loader import strimzi_target
+from .config.resolve import ResolvedService, ResolvedTopic, TargetCluster
 from .operator import StrimziOperator
 from .resources import StrimziResource
 from .specs.kafka import kafka_spec, node_pool_spec
@@ -20,19 +24,32 @@ from .strimzi import (
     WAIT_FOR_ANNOTATION,
     WAIT_FOR_READY,
 )
-from .topic import guard_hook
+from .topic import KafkaTopic, KafkaTopicArgs, guard_hook
+from .user import KafkaUser, KafkaUserArgs
 
 CLUSTER_TYPE = "messaging-platform:kafka:Cluster"
+
+
+@dataclass(frozen=True)
+class KafkaClusterArgs:
+    """Inputs of a :class:`KafkaCluster`."""
+
+    config: ClusterConfig
+    """The validated cluster config, e.g. ``ClusterConfig.model_validate(cluster_preset("prod"))`` (required)."""
+    operator: StrimziOperator | None = None
+    """The operator that reconciles the cluster; every child waits for it (default: none, an
+    operator installed elsewhere)."""
+    namespace: k8s.core.v1.Namespace | None = None
+    """The cluster's Namespace resource when this program creates it; children wait for it
+    (default: none, the namespace ``config.namespace`` already exists)."""
 
 
 class KafkaCluster(pulumi.ComponentResource):
     """A Strimzi ``Kafka`` cluster in KRaft mode with dedicated or dual-role node pools.
 
-    Args:
-        name: the Kafka resource's name (also ``metadata.name`` and the ``strimzi.io/cluster`` label).
-        config: the validated cluster config (:class:`ClusterConfig`, e.g. from an environment preset).
-        operator: the operator that reconciles it; every child waits for it to be ready.
-        namespace: the cluster's Namespace resource, when this program creates it.
+    ``name`` is the Kafka resource's name (also ``metadata.name`` and the ``strimzi.io/cluster``
+    label). A :class:`~messaging_platform.KafkaCatalog` targeting the cluster declares its topics
+    and users (this class is its Strimzi backend).
 
     Children: ``{name}-metrics`` (ConfigMap of JMX exporter rules, when metrics are on),
     ``{name}-pool-{pool}`` (one KafkaNodePool each) and ``{name}-kafka``. The Kafka resource waits
@@ -55,15 +72,9 @@ class KafkaCluster(pulumi.ComponentResource):
     kafka: StrimziResource
     """The ``Kafka`` custom resource; topics and users depend on it."""
 
-    def __init__(
-        self,
-        name: str,
-        config: ClusterConfig,
-        operator: StrimziOperator | None = None,
-        namespace: k8s.core.v1.Namespace | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
+    def __init__(self, name: str, args: KafkaClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(CLUSTER_TYPE, name, None, opts)
+        config, operator, namespace = args.config, args.operator, args.namespace
         self.cluster_name = name
         self.namespace = config.namespace
         self.config = config
@@ -125,6 +136,36 @@ class KafkaCluster(pulumi.ComponentResource):
                 "clients_ca_secret": self.clients_ca_secret,
             }
         )
+
+    @property
+    def target(self) -> TargetCluster:
+        """What a catalog may rely on in this cluster."""
+        return strimzi_target(self.cluster_name, self.config)
+
+    @property
+    def catalog_parent(self) -> pulumi.Resource:
+        """Catalog topics and users were children of the cluster before ``KafkaCatalog``."""
+        return self
+
+    def create_topic(self, name: str, topic: ResolvedTopic, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        """A catalog topic as a Strimzi ``KafkaTopic`` (catalog backend)."""
+        args = KafkaTopicArgs(
+            cluster=self,
+            kafka_name=topic.kafka_name,
+            partitions=topic.partitions,
+            replicas=topic.replicas,
+            config=topic.config,
+            domain=topic.domain,
+            resource_name=topic.resource_name,
+        )
+        return KafkaTopic(name, args, opts)
+
+    def create_user(
+        self, name: str, service: ResolvedService, password: PasswordOwner, opts: pulumi.ResourceOptions
+    ) -> ServiceCredentials:
+        """A catalog service as a Strimzi ``KafkaUser`` (catalog backend)."""
+        user = KafkaUser(name, KafkaUserArgs.for_service(self, service, password), opts)
+        return ServiceCredentials(service.name, user.password, user.secret_name)
 
     @property
     def topic_guard(self) -> pulumi.ResourceHook:

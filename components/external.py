@@ -1,16 +1,20 @@
-"""``ExternalKafkaCluster``: the catalog on a Kafka cluster this platform does not run (pulumi-kafka)."""
+"""``ExternalKafkaCluster``: a Kafka cluster this platform does not run, as a catalog backend (pulumi-kafka)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_kafka as kafka
 import pulumi_random as random
 
+from .backend import PasswordOwner, ServiceCredentials
 from .config.acls import AclRule
 from .config.external import ExternalClusterConfig
-from .config.resolve import ResolvedCatalog, ResolvedService, ResolvedTopic
+from .config.loader import external_target
+from .config.resolve import ResolvedService, ResolvedTopic, TargetCluster
 from .specs.topics import topic_config_strings
-from .topic import guard_hook, replacement_guard_hook, topic_options, topic_resource_name
+from .topic import guard_hook, replacement_guard_hook
 
 EXTERNAL_TYPE = "messaging-platform:kafka:ExternalCluster"
 SASL_MECHANISMS = {"scram-sha-512": "scram-sha512", "scram-sha-256": "scram-sha256", "plain": "plain"}
@@ -25,27 +29,34 @@ QUOTA_KEYS = {
 PASSWORD_LENGTH = 32
 
 
-class ExternalKafkaCluster(pulumi.ComponentResource):
-    """Topics, SCRAM credentials, ACLs and quotas of the catalog on an existing cluster.
+@dataclass(frozen=True)
+class ExternalKafkaClusterArgs:
+    """Inputs of an :class:`ExternalKafkaCluster`."""
 
-    The same resolved catalog as for Strimzi clusters (same validation, same intents); only the
-    backend differs. Children: ``{name}-provider`` (a ``kafka.Provider`` whose SASL password is a
-    secret), ``{name}-topic-<topic>``, and per service ``{name}-user-<service>-password``,
-    ``{name}-user-<service>-scram`` (``UserScramCredential``), one ``kafka.Acl`` per operation and
-    an optional ``kafka.Quota``.
+    config: ExternalClusterConfig
+    """How to reach and authenticate to the cluster, and what it offers (brokers, authorizer,
+    client authentication), as validated config (required)."""
+
+
+class ExternalKafkaCluster(pulumi.ComponentResource):
+    """A Kafka cluster this platform does not run, managed through its admin API (pulumi-kafka).
+
+    Children: ``{name}-provider``, a ``kafka.Provider`` whose SASL password is a secret. A
+    :class:`~messaging_platform.KafkaCatalog` targeting the cluster declares, with the same
+    validation and intents as on Strimzi clusters, ``{name}-topic-<topic>`` (``kafka.Topic``) and
+    per service ``{name}-user-<service>-password``, ``{name}-user-<service>-scram``
+    (``UserScramCredential``), one ``kafka.Acl`` per operation and an optional ``kafka.Quota``
+    (this class is its pulumi-kafka backend).
     """
 
-    passwords: dict[str, pulumi.Output[str]]
-    """SCRAM password per service (secrets), when Pulumi owns them."""
+    provider: kafka.Provider
+    """The pulumi-kafka provider every catalog resource on this cluster uses."""
+    bootstrap_servers: list[str]
+    """The bootstrap addresses the provider connects to."""
 
-    def __init__(
-        self,
-        name: str,
-        config: ExternalClusterConfig,
-        catalog: ResolvedCatalog | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
+    def __init__(self, name: str, args: ExternalKafkaClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(EXTERNAL_TYPE, name, None, opts)
+        config = args.config
         sasl = config.sasl
         self.provider = kafka.Provider(
             f"{name}-provider",
@@ -60,68 +71,77 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.name = name
-        self.passwords = {}
+        self.config = config
+        self.bootstrap_servers = list(config.bootstrap_servers)
         # pulumi-kafka reassigns replicas in place, so only shrinking partitions, renames and
         # dropping compaction are refused. It replaces (deletes and recreates) a topic whose
         # partition count goes down, so deletions of topics still declared are refused too.
         self._declared: dict[str, dict[str, object]] = {}
-        self._guards: list[pulumi.ResourceHook] = []
-        if catalog and catalog.topics:
-            self._guards = [
-                guard_hook(f"{name}-topic-guard", cruise_control=True),
-                replacement_guard_hook(f"{name}-topic-replacement-guard", self._declared),
-            ]
-        for topic in catalog.topics if catalog else ():
-            self._topic(topic)
-        for service in catalog.services if catalog else ():
-            self._service(service, catalog.passwords == "pulumi" if catalog else True)
-        self.register_outputs({"passwords": self.passwords})
+        self._guards: tuple[pulumi.ResourceHook, pulumi.ResourceHook] | None = None
+        self.register_outputs({"bootstrap_servers": self.bootstrap_servers})
 
-    def _options(self, **extra: object) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, provider=self.provider, **extra)  # type: ignore[arg-type]
+    @property
+    def target(self) -> TargetCluster:
+        """What a catalog may rely on in this cluster (as its config declares it)."""
+        return external_target(self.name, self.config)
 
-    def _topic(self, topic: ResolvedTopic) -> None:
-        resource_name = topic_resource_name(self.name, topic.key)
+    @property
+    def catalog_parent(self) -> pulumi.Resource:
+        """Catalog topics and users were children of the cluster before ``KafkaCatalog``."""
+        return self
+
+    def _options(self, opts: pulumi.ResourceOptions, **extra: object) -> pulumi.ResourceOptions:
+        own = pulumi.ResourceOptions(provider=self.provider, **extra)  # type: ignore[arg-type]
+        return pulumi.ResourceOptions.merge(opts, own)
+
+    def create_topic(self, name: str, topic: ResolvedTopic, opts: pulumi.ResourceOptions) -> pulumi.Resource:
+        """A catalog topic as a ``kafka.Topic``, guarded against updates and replacements that lose data
+        (catalog backend)."""
+        if self._guards is None:
+            self._guards = (
+                guard_hook(f"{self.name}-topic-guard", cruise_control=True),
+                replacement_guard_hook(f"{self.name}-topic-replacement-guard", self._declared),
+            )
+        update_guard, replacement_guard = self._guards
         config = topic_config_strings(topic)
-        self._declared[resource_name] = {
+        self._declared[name] = {
             "name": topic.kafka_name,
             "partitions": topic.partitions,
             "replicationFactor": topic.replicas,
             "config": config,
         }
-        update_guard, replacement_guard = self._guards
-        kafka.Topic(
-            resource_name,
+        return kafka.Topic(
+            name,
             name=topic.kafka_name,
             partitions=topic.partitions,
             replication_factor=topic.replicas,
             config=config,
-            opts=pulumi.ResourceOptions.merge(
-                self._options(
-                    hooks=pulumi.ResourceHookBinding(before_update=[update_guard], before_delete=[replacement_guard])
-                ),
-                topic_options(topic, self.name),
+            opts=self._options(
+                opts,
+                hooks=pulumi.ResourceHookBinding(before_update=[update_guard], before_delete=[replacement_guard]),
             ),
         )
 
-    def _service(self, service: ResolvedService, pulumi_owned_password: bool) -> None:
-        prefix = f"{self.name}-user-{service.name}"
-        if pulumi_owned_password:
-            password = random.RandomPassword(
-                f"{prefix}-password", length=PASSWORD_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
-            )
-            self.passwords[service.name] = pulumi.Output.secret(password.result)
+    def create_user(
+        self, name: str, service: ResolvedService, password: PasswordOwner, opts: pulumi.ResourceOptions
+    ) -> ServiceCredentials:
+        """A catalog service as a SCRAM credential, ``kafka.Acl`` per operation and an optional quota
+        (catalog backend); the password, when Pulumi owns it, is a ``RandomPassword``."""
+        secret: pulumi.Output[str] | None = None
+        if password == "pulumi":
+            generated = random.RandomPassword(f"{name}-password", length=PASSWORD_LENGTH, special=False, opts=opts)
+            secret = pulumi.Output.secret(generated.result)
             kafka.UserScramCredential(
-                f"{prefix}-scram",
+                f"{name}-scram",
                 username=service.name,
                 scram_mechanism="SCRAM-SHA-512",
-                password=self.passwords[service.name],
-                opts=self._options(),
+                password=secret,
+                opts=self._options(opts),
             )
         for rule in service.acls:
             for operation in rule.operations:
                 kafka.Acl(
-                    f"{prefix}-acl-{acl_id(rule)}-{operation.lower()}",
+                    f"{name}-acl-{acl_id(rule)}-{operation.lower()}",
                     acl_principal=f"User:{service.name}",
                     acl_host="*",
                     acl_operation=operation,
@@ -129,17 +149,18 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
                     acl_resource_type=RESOURCE_TYPES[rule.resource_type],
                     acl_resource_name="kafka-cluster" if rule.resource_type == "cluster" else rule.name,
                     resource_pattern_type_filter=PATTERN_TYPES[rule.pattern],
-                    opts=self._options(),
+                    opts=self._options(opts),
                 )
         quotas = service.spec.quotas.model_dump(exclude_none=True) if service.spec.quotas else {}
         if quotas:
             kafka.Quota(
-                f"{prefix}-quota",
+                f"{name}-quota",
                 entity_type="user",
                 entity_name=service.name,
                 config={QUOTA_KEYS[key]: str(value) for key, value in sorted(quotas.items())},
-                opts=self._options(),
+                opts=self._options(opts),
             )
+        return ServiceCredentials(service.name, secret, None)
 
 
 def acl_id(rule: AclRule) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
 import pulumi
 import pulumi_kubernetes as k8s
 
@@ -10,6 +13,18 @@ from .specs.operator import operator_values
 from .strimzi import CRDS_URL, HELM_CHART, MANAGED_BY_LABELS, STRIMZI_VERSION
 
 OPERATOR_TYPE = "messaging-platform:strimzi:Operator"
+
+
+@dataclass(frozen=True)
+class StrimziOperatorArgs:
+    """Inputs of a :class:`StrimziOperator`."""
+
+    config: OperatorConfig = field(default_factory=OperatorConfig)
+    """Namespace, chart values, CRD management, resources and feature gates (default: the
+    ``OperatorConfig`` defaults: namespace ``strimzi``, CRDs managed)."""
+    watch_namespaces: Sequence[str] = ()
+    """Namespaces whose Strimzi resources the operator reconciles, besides its own (default: only
+    its own namespace)."""
 
 
 class StrimziOperator(pulumi.ComponentResource):
@@ -24,7 +39,7 @@ class StrimziOperator(pulumi.ComponentResource):
       together. The CRDs are ``retainOnDelete``: deleting a CRD would delete every Kafka resource.
       Disabled with ``manageCrds: false`` when the cluster's CRDs are owned elsewhere.
     - ``{name}-release``: the ``strimzi-kafka-operator`` chart (``atomic``: a failed upgrade rolls
-      back), watching ``watch_namespaces``.
+      back), watching ``args.watch_namespaces``.
 
     Everything Strimzi-shaped must depend on :attr:`ready`.
     """
@@ -37,13 +52,11 @@ class StrimziOperator(pulumi.ComponentResource):
     """Resources to depend on before creating Strimzi custom resources."""
 
     def __init__(
-        self,
-        name: str,
-        config: OperatorConfig,
-        watch_namespaces: list[str],
-        opts: pulumi.ResourceOptions | None = None,
+        self, name: str, args: StrimziOperatorArgs | None = None, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(OPERATOR_TYPE, name, None, opts)
+        args = args or StrimziOperatorArgs()
+        config, watch_namespaces = args.config, list(args.watch_namespaces)
         child = pulumi.ResourceOptions(parent=self)
 
         namespace = k8s.core.v1.Namespace(

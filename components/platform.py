@@ -8,13 +8,13 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from .cluster import KafkaCluster
+from .backend import CatalogBackend
+from .catalog import KafkaCatalog, KafkaCatalogArgs
+from .cluster import KafkaCluster, KafkaClusterArgs
 from .config.loader import Stack
-from .external import ExternalKafkaCluster
-from .operator import StrimziOperator
+from .external import ExternalKafkaCluster, ExternalKafkaClusterArgs
+from .operator import StrimziOperator, StrimziOperatorArgs
 from .strimzi import MANAGED_BY_LABELS
-from .topic import KafkaTopic
-from .user import KafkaUser
 
 OPERATOR_NAME = "strimzi"
 
@@ -28,8 +28,7 @@ class Platform:
     namespaces: dict[str, k8s.core.v1.Namespace] = field(default_factory=dict)
     clusters: dict[str, KafkaCluster] = field(default_factory=dict)
     external_clusters: dict[str, ExternalKafkaCluster] = field(default_factory=dict)
-    topics: dict[str, KafkaTopic] = field(default_factory=dict)
-    users: dict[str, KafkaUser] = field(default_factory=dict)
+    catalog: KafkaCatalog | None = None
 
     def outputs(self) -> dict[str, Any]:
         """The stack outputs: what a client or another stack needs to use each cluster."""
@@ -45,15 +44,21 @@ class Platform:
             }
             for name, cluster in sorted(self.clusters.items())
         }
+        catalog = self.catalog
         if self.external_clusters:
             outputs["externalClusters"] = {
-                name: {"passwords": external.passwords} for name, external in sorted(self.external_clusters.items())
+                name: {"passwords": catalog.passwords if catalog is not None and catalog.target is external else {}}
+                for name, external in sorted(self.external_clusters.items())
             }
-        if self.stack.catalog is not None:
+        if catalog is not None and self.stack.catalog is not None:
             outputs["catalog"] = {
                 "cluster": self.stack.catalog.target.name,
-                "topics": len(self.stack.catalog.topics),
-                "userSecrets": {name: user.secret_name for name, user in sorted(self.users.items())},
+                "topics": len(catalog.topics),
+                "userSecrets": {
+                    name: credentials.secret_name
+                    for name, credentials in sorted(catalog.services.items())
+                    if credentials.secret_name is not None
+                },
             }
         return outputs
 
@@ -63,7 +68,9 @@ def build_platform(stack: Stack) -> Platform:
     config = stack.config
     platform = Platform(stack=stack)
     if config.clusters:
-        platform.operator = StrimziOperator(OPERATOR_NAME, config.operator, config.watched_namespaces)
+        platform.operator = StrimziOperator(
+            OPERATOR_NAME, StrimziOperatorArgs(config=config.operator, watch_namespaces=config.watched_namespaces)
+        )
     for namespace in sorted({c.namespace for c in config.clusters.values()} - {config.operator.namespace}):
         platform.namespaces[namespace] = k8s.core.v1.Namespace(
             f"namespace-{namespace}",
@@ -72,26 +79,18 @@ def build_platform(stack: Stack) -> Platform:
     for name, cluster_config in config.clusters.items():
         platform.clusters[name] = KafkaCluster(
             name,
-            cluster_config,
-            operator=platform.operator,
-            namespace=platform.namespaces.get(cluster_config.namespace),
+            KafkaClusterArgs(
+                config=cluster_config,
+                operator=platform.operator,
+                namespace=platform.namespaces.get(cluster_config.namespace),
+            ),
         )
-    catalog = stack.catalog
     for name, external in config.external_clusters.items():
-        on_this = catalog if catalog is not None and catalog.target.name == name else None
-        platform.external_clusters[name] = ExternalKafkaCluster(name, external, on_this)
-    if catalog is not None and catalog.target.kind == "strimzi":
-        cluster = platform.clusters[catalog.target.name]
-        for topic in catalog.topics:
-            platform.topics[topic.key] = KafkaTopic(topic, cluster)
-        for service in catalog.services:
-            platform.users[service.name] = KafkaUser(
-                f"{cluster.cluster_name}-user-{service.name}",
-                service,
-                cluster,
-                catalog.passwords == "pulumi",
-                opts=pulumi.ResourceOptions(parent=cluster),
-            )
+        platform.external_clusters[name] = ExternalKafkaCluster(name, ExternalKafkaClusterArgs(config=external))
+    if stack.catalog is not None:
+        name = stack.catalog.target.name
+        target: CatalogBackend = platform.clusters.get(name) or platform.external_clusters[name]
+        platform.catalog = KafkaCatalog(f"{name}-catalog", KafkaCatalogArgs(target=target, resolved=stack.catalog))
     return platform
 
 

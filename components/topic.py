@@ -1,17 +1,19 @@
-"""``KafkaTopic``: one catalog topic as a Strimzi ``KafkaTopic``, with data-loss guards."""
+"""``KafkaTopic``: one Kafka topic as a Strimzi ``KafkaTopic``, with data-loss guards."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from .config.resolve import ResolvedTopic
+from .config.catalog import DeletionPolicy
+from .config.resolve import kubernetes_topic_name
 from .resources import StrimziResource
+from .review import TopicContext, topic_change_findings
 from .specs.topics import topic_spec
 from .strimzi import CLUSTER_LABEL, MANAGED_BY_LABELS, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
-from .topic_config import cleanup_policies
 
 if TYPE_CHECKING:
     from .cluster import KafkaCluster
@@ -25,82 +27,87 @@ def topic_resource_name(cluster: str, key: str) -> str:
     return f"{cluster}-topic-{key}"
 
 
-def topic_options(topic: ResolvedTopic, cluster: str) -> pulumi.ResourceOptions:
-    """Deletion policy and former names of a topic as resource options."""
-    return pulumi.ResourceOptions(
-        protect=topic.deletion == "protect",
-        retain_on_delete=topic.deletion == "retain",
-        aliases=[pulumi.Alias(name=topic_resource_name(cluster, old)) for old in topic.previous_names],
-    )
+def deletion_options(deletion: DeletionPolicy) -> pulumi.ResourceOptions:
+    """A topic's deletion policy as resource options (``protect``, ``retain``: retain on delete)."""
+    return pulumi.ResourceOptions(protect=deletion == "protect", retain_on_delete=deletion == "retain")
+
+
+@dataclass(frozen=True)
+class KafkaTopicArgs:
+    """Inputs of a :class:`KafkaTopic`: one Kafka topic on a Strimzi cluster.
+
+    Values are taken as given: declare topics through :meth:`KafkaCatalog.add_topic
+    <messaging_platform.KafkaCatalog.add_topic>` to have them checked against the cluster
+    (replicas vs brokers, ``min.insync.replicas``, name clashes, config keys Kafka accepts).
+    """
+
+    cluster: KafkaCluster
+    """The cluster the topic lives on: gives the namespace, the ``strimzi.io/cluster`` label, the
+    dependency on the Kafka resource and the update guard (required)."""
+    kafka_name: str
+    """The Kafka topic name, written to ``spec.topicName`` (required)."""
+    partitions: int
+    """Number of partitions; Kafka can add partitions but never remove them (required)."""
+    replicas: int
+    """Replication factor; at most the cluster's broker count (required)."""
+    config: Mapping[str, Any] = field(default_factory=dict)
+    """Kafka topic config (``retention.ms``, ``cleanup.policy``, ...) (default: none, broker defaults)."""
+    domain: str | None = None
+    """Owning domain, written to the ``messaging-platform.io/domain`` label (default: no label)."""
+    resource_name: str | None = None
+    """``metadata.name`` of the KafkaTopic (default: the Kafka name when Kubernetes accepts it, else a
+    lowercase form with a hash of the Kafka name)."""
 
 
 class KafkaTopic(StrimziResource):
-    """A Strimzi ``KafkaTopic`` for a resolved catalog topic, in its cluster's namespace.
+    """A Strimzi ``KafkaTopic`` in its cluster's namespace, waiting until Strimzi reports it Ready.
 
-    Options follow the stack's deletion policy (``protect``: an update that drops the topic fails;
-    ``retain``: Pulumi forgets it but the topic and data stay; ``delete``). ``previousNames``
-    become aliases, so renaming a catalog entry never deletes and recreates the topic. The
-    cluster's guard hook refuses updates Kafka cannot apply without losing data.
+    The cluster's guard hook (``before_update``, run in previews too) refuses updates Kafka cannot
+    apply without losing data: a changed topic name, fewer partitions, dropping compaction, and a
+    replication change without Cruise Control. Deletion policy and former names come in ``opts``
+    (see :func:`deletion_options`; ``aliases`` for renames).
     """
 
-    def __init__(self, topic: ResolvedTopic, cluster: KafkaCluster, opts: pulumi.ResourceOptions | None = None) -> None:
-        options = pulumi.ResourceOptions.merge(
-            topic_options(topic, cluster.cluster_name),
-            pulumi.ResourceOptions(
-                parent=cluster,
-                depends_on=[cluster.kafka],
-                hooks=pulumi.ResourceHookBinding(before_update=[cluster.topic_guard]),
-            ),
-        )
+    def __init__(self, name: str, args: KafkaTopicArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        cluster = args.cluster
+        labels = {**MANAGED_BY_LABELS, CLUSTER_LABEL: cluster.cluster_name}
+        if args.domain is not None:
+            labels[DOMAIN_LABEL] = args.domain
         super().__init__(
-            topic_resource_name(cluster.cluster_name, topic.key),
+            name,
             kind="KafkaTopic",
             metadata={
-                "name": topic.resource_name,
+                "name": args.resource_name or kubernetes_topic_name(args.kafka_name),
                 "namespace": cluster.namespace,
-                "labels": {**MANAGED_BY_LABELS, CLUSTER_LABEL: cluster.cluster_name, DOMAIN_LABEL: topic.domain},
+                "labels": labels,
                 "annotations": {
                     WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
                     TIMEOUT_ANNOTATION: str(TOPIC_READY_TIMEOUT_SECONDS),
                 },
             },
-            spec=topic_spec(topic),
-            opts=pulumi.ResourceOptions.merge(options, opts),
+            spec=topic_spec(args),
+            opts=pulumi.ResourceOptions.merge(
+                pulumi.ResourceOptions(
+                    parent=cluster,
+                    depends_on=[cluster.kafka],
+                    hooks=pulumi.ResourceHookBinding(before_update=[cluster.topic_guard]),
+                ),
+                opts,
+            ),
         )
 
 
 def topic_update_problems(old: Mapping[str, Any], new: Mapping[str, Any], cruise_control: bool) -> list[str]:
     """Why an update of a topic would lose data or be refused by Kafka (empty when safe).
 
-    Takes the inputs of a Strimzi ``KafkaTopic`` or of a pulumi-kafka ``Topic``.
+    Takes the inputs of a Strimzi ``KafkaTopic`` or of a pulumi-kafka ``Topic``. The findings come
+    from the change review (:func:`messaging_platform.review.topic_change_findings`), the same
+    function ``messaging-platform diff`` and ``diff --preview-json`` use, so the guard and the review
+    never disagree: the guard refuses the ones marked unsafe.
     """
-    before, after = _topic_spec(old), _topic_spec(new)
-    name = after.get("topicName") or before.get("topicName") or "topic"
-    problems = []
-    if before.get("topicName") and after.get("topicName") != before.get("topicName"):
-        problems.append(
-            f"{name}: the Kafka topic name cannot change ({before['topicName']} -> {after.get('topicName')}); "
-            "Kafka cannot rename topics: declare a new topic and decommission the old one"
-        )
-    old_partitions, new_partitions = _number(before.get("partitions")), _number(after.get("partitions"))
-    if old_partitions is not None and new_partitions is not None and new_partitions < old_partitions:
-        problems.append(
-            f"{name}: partitions cannot decrease ({old_partitions} -> {new_partitions}); Kafka cannot remove "
-            f"partitions: keep {old_partitions}, or create a new topic and migrate"
-        )
-    old_replicas, new_replicas = _number(before.get("replicas")), _number(after.get("replicas"))
-    if old_replicas is not None and new_replicas is not None and new_replicas != old_replicas and not cruise_control:
-        problems.append(
-            f"{name}: replicas cannot change ({old_replicas} -> {new_replicas}) without Cruise Control; "
-            "enable cruiseControl on the cluster, or keep the replication factor"
-        )
-    was_compacted = "compact" in cleanup_policies(before.get("config") or {})
-    if was_compacted and "compact" not in cleanup_policies(after.get("config") or {}):
-        problems.append(
-            f"{name}: cleanup.policy would drop 'compact'; records older than retention.ms would then be "
-            "deleted, losing the latest value per key. Use 'compact,delete' or a new topic"
-        )
-    return problems
+    findings = topic_change_findings(old, new, TopicContext(cruise_control=cruise_control))
+    name = _topic_spec(new).get("topicName") or _topic_spec(old).get("topicName") or "topic"
+    return [f"{name}: {finding.message}" for finding in findings if finding.unsafe]
 
 
 def guard_hook(name: str, cruise_control: bool) -> pulumi.ResourceHook:

@@ -2,7 +2,7 @@
 stack-file reading.
 
 Kept apart from the component library (``messaging_platform``), which uses only public Pulumi API
-and accepts any Pulumi 3.x: the in-process engine here drives SDK internals, so the tooling runs
+and accepts Pulumi >=3.260,<4: the in-process engine here drives SDK internals, so the tooling runs
 only with an SDK release it was tested with (:func:`check_sdk`).
 """
 
@@ -29,6 +29,6 @@ def check_sdk() -> str:
             f"messaging-platform's tooling drives Pulumi SDK internals and was tested with pulumi "
             f"{', '.join(TESTED_PULUMI_RELEASES)}, but {installed} is installed: "
             f"pip install 'pulumi=={TESTED_PULUMI_RELEASES[-1]}' in the environment that runs the tooling "
-            "(the component library itself works with any pulumi 3.x)"
+            "(the component library itself works with any pulumi >=3.260,<4)"
         )
     return installed

@@ -19,11 +19,17 @@ from messaging_platform.policy import Finding, blocking
 from messaging_platform.policy.settings import PolicySettingsError
 
 from . import UnsupportedSdkError, check_sdk
+from .adopt_cli import add_import_command
+from .config_schema import REGENERATE, stale_files, write_generated
+from .diff import diff_plans, load_plan, render_json, render_text
 from .offline.check import InputError, check_files
+from .offline.config_keys import stack_config_key
+from .offline.output import OutputFolderError, check_target
 from .offline.plan import remote_sources, render_tree, summary_counts
 from .offline.project import PulumiProject
 from .offline.runner import plan_stack, write_plan
-from .validation.locate import CRDS_ENV, locate_crds
+from .validation.locate import CRDS_ENV, SKIP_FLAG, SKIP_WARNING, locate_crds
+from .validation.report import skipped_cel_rules_note
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_ENV = "MESSAGING_PLATFORM_DEBUG"
@@ -35,9 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_sdk()
         code: int = args.handler(args)
-    except (ConfigError, FileNotFoundError, InputError, PolicySettingsError, UnsupportedSdkError) as exc:
+    except (ConfigError, FileNotFoundError, InputError, OutputFolderError, PolicySettingsError,
+            UnsupportedSdkError) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except SystemExit as exc:
+        # The stack's program stopped itself, e.g. `config_errors_exit()` after printing a config error.
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     except Exception as exc:  # a bug of ours, never a finding: CI gates must tell the two apart
         if os.environ.get(DEBUG_ENV):
             raise
@@ -63,14 +73,19 @@ def _parser() -> argparse.ArgumentParser:
         "plan",
         help="run the stack's program in an in-process engine and show what `pulumi up` would create",
         description="Runs __main__.py with the stack's config in an in-process Pulumi engine (no cluster, no CLI), "
-        "prints the resource tree, writes DIR/plan.json and DIR/manifests/, validates every Strimzi object "
+        "prints the resource tree, replaces DIR with plan.json, manifests/, helm/ and pending.yaml (whole or not "
+        "at all; a folder plan did not write only with --force), validates every Strimzi object "
         "against the CRD schemas strictly, and runs the policy pack with the stack's environment config.",
     )
     plan.add_argument("--stack", "-s", required=True, help="stack name (reads Pulumi.<stack>.yaml)")
     plan.add_argument("--out", "-o", type=Path, default=None, help="output directory (default: plan/<stack>)")
-    plan.add_argument("--crds", default=None, help=crds_help)
+    plan.add_argument("--force", action="store_true", help="replace --out even if plan did not write it")
+    _validation_arguments(plan, crds_help)
     plan.add_argument("--project-dir", type=Path, default=Path.cwd(), help="Pulumi project (default: current dir)")
     plan.add_argument("--quiet", "-q", action="store_true", help="print the summary only, not the tree")
+    plan.add_argument(
+        "--against", type=Path, default=None, metavar="OLD", help="then review the change from OLD (see diff)"
+    )
     plan.set_defaults(handler=_plan)
 
     check = commands.add_parser(
@@ -81,24 +96,50 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--env", "-e", required=True, help="environment whose policy config applies (dev, prod)")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    check.add_argument("--crds", default=None, help=crds_help)
+    _validation_arguments(check, crds_help)
     check.add_argument("--project-dir", type=Path, default=Path.cwd(), help="where policies/config/ENV.json is")
     check.set_defaults(handler=_check)
+
+    diff = commands.add_parser(
+        "diff",
+        help="review the change between two plans: added, changed, removed, renamed, and its Kafka hazards",
+        description="Compares two plan.json files (or plan folders) of one stack field by field and reports what "
+        "the change risks (topic-deleted, partitions-decreased, ...) at the levels review.json gives the "
+        "environment. Exit 1 if a finding is blocking.",
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="plan.json (or its folder) before the change")
+    diff.add_argument("new", type=Path, metavar="NEW", help="plan.json (or its folder) after the change")
+    diff.add_argument("--env", "-e", default=None, help="environment whose levels apply (default: NEW's environment)")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    diff.set_defaults(handler=_diff)
 
     pack = commands.add_parser(
         "policy-pack",
         help="print the directory of the installed policy pack (for pulumi preview --policy-pack)",
     )
     pack.set_defaults(handler=_policy_pack)
+
+    schema = commands.add_parser(
+        "schema",
+        help="write the JSON Schemas of Pulumi.<stack>.yaml and catalog/*.yaml and the README's config reference",
+        description="Generates schemas/stack-config.schema.json, schemas/catalog.schema.json and the README section "
+        "between the config-reference markers from the config models and their descriptions.",
+    )
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 naming each stale file")
+    schema.add_argument("--project-dir", type=Path, default=Path.cwd(), help="project root (default: current dir)")
+    schema.set_defaults(handler=_schema)
+    add_import_command(commands)
     return parser
 
 
 def _plan(args: argparse.Namespace) -> int:
+    old = load_plan(args.against) if args.against is not None else None  # before --out may replace it
     project = PulumiProject.find(args.project_dir)
-    crd_dir = locate_crds(args.crds, project.directory)
-    result = plan_stack(project, args.stack, crd_dir)
+    crd_dir = locate_crds(args.crds, project.directory, skip=args.skip_schema_validation)
     out_dir = args.out if args.out is not None else project.directory / "plan" / args.stack
-    files = write_plan(result, out_dir)
+    check_target(out_dir, force=args.force)  # before the run, to fail fast; checked again under the lock
+    result = plan_stack(project, args.stack, crd_dir)
+    layout = write_plan(result, out_dir, force=args.force)
 
     if not args.quiet:
         print(render_tree(result.recording))
@@ -110,33 +151,65 @@ def _plan(args: argparse.Namespace) -> int:
     )
     for name, source in remote_sources(result.recording):
         print(f"  {name}: applied from {source} at deploy time (not rendered offline)")
-    print(f"wrote {files[0]} and {len(files) - 1} manifests under {out_dir / 'manifests'}")
+    print(f"wrote {out_dir}: plan.json, {layout.manifests} manifests, {layout.helm_releases} Helm release(s); "
+          f"pending.yaml lists {len(layout.pending.secrets)} secret(s) and {len(layout.pending.objects)} other "
+          f"object(s) known only at deploy time")  # fmt: skip
     if crd_dir is None:
-        print(f"CRD validation skipped: no CRD directory (pass --crds DIR or set {CRDS_ENV})")
+        print(f"warning: {SKIP_WARNING}", file=sys.stderr)
     else:
-        print(f"CRD validation: {result.validated} Strimzi objects checked strictly against {crd_dir}: "
-              f"{len(result.violations)} violation(s)")  # fmt: skip
+        print(f"CRD validation: {result.validated} Strimzi objects checked strictly against {crd_dir} "
+              f"(schema, CEL rules, metadata): {len(result.violations)} violation(s)")  # fmt: skip
         for violation in result.violations:
-            print(f"  ✗ {violation}")
+            key = stack_config_key(violation, project, args.stack)
+            print(f"  ✗ {violation}" + (f" (stack config: {key})" if key else ""))
+        for note in skipped_cel_rules_note(crd_dir):
+            print(f"  note: {note}")
     _print_findings(result.findings, f"policies ({result.environment})")
+    if old is not None:
+        change = diff_plans(old, load_plan(out_dir))
+        print(f"\n{render_text(change)}")
+        return EXIT_OK if result.ok and not change.blocks else EXIT_FINDINGS
     return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result = diff_plans(load_plan(args.old), load_plan(args.new), args.env)
+    print(render_json(result) if args.format == "json" else render_text(result))
+    return EXIT_FINDINGS if result.blocks else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
     project_dir = args.project_dir
-    crd_dir = locate_crds(args.crds, project_dir)
+    crd_dir = locate_crds(args.crds, project_dir, skip=args.skip_schema_validation)
     result = check_files(args.files, args.env, crd_dir, project_dir)
     for source, violation in result.schema_violations:
-        print(f"{'error':<9} {'crd-schema':<30} {violation} ({source})")
+        print(f"{'error':<9} {violation.rule:<30} {violation} ({source})")
     for finding in result.findings:
         print(finding)
-    validated = "skipped (no CRD directory)" if crd_dir is None else f"{result.validated} validated"
+    if crd_dir is None:
+        print(f"warning: {SKIP_WARNING}", file=sys.stderr)
+    else:
+        for note in skipped_cel_rules_note(crd_dir):
+            print(f"note: {note}")
+    validated = f"skipped ({SKIP_FLAG})" if crd_dir is None else f"{result.validated} validated"
     print(
         f"{result.objects} object(s), schema: {validated}, {len(result.schema_violations)} error(s); "
         f"policies ({args.env}): {len(blocking(result.findings))} mandatory, "
         f"{len(result.findings) - len(blocking(result.findings))} advisory"
     )
     return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _validation_arguments(command: argparse.ArgumentParser, crds_help: str) -> None:
+    """``--crds DIR`` or ``--skip-schema-validation``: validation that cannot run is an error unless skipped."""
+    source = command.add_mutually_exclusive_group()
+    source.add_argument("--crds", default=None, help=crds_help)
+    source.add_argument(
+        SKIP_FLAG,
+        action="store_true",
+        help="do not validate Strimzi objects (CRD schema, CEL rules, metadata); without it, no CRD directory "
+        "is an error (exit 2)",
+    )
 
 
 def _print_findings(findings: Sequence[Finding], label: str) -> None:
@@ -149,6 +222,17 @@ def _print_findings(findings: Sequence[Finding], label: str) -> None:
 def _policy_pack(args: argparse.Namespace) -> int:
     print(resources.files("messaging_platform.policy") / "policypack")
     return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    try:
+        paths = stale_files(args.project_dir) if args.check else write_generated(args.project_dir)
+    except ValueError as exc:  # the README lacks the reference markers
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    for path in paths:
+        print(f"stale: {path} (regenerate with `{REGENERATE}`)" if args.check else f"wrote {path}")
+    return EXIT_FINDINGS if args.check and paths else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from messaging_platform.config.errors import SECRET_PLACEHOLDER, ConfigError, ConfigProblem
+from messaging_platform.config.errors import ConfigError
 from messaging_platform.config.loader import Stack, load_stack
 from messaging_platform.config.source import namespace_problems
 from messaging_platform.config.stack import PROJECT
-from messaging_platform.config.yaml_input import YamlInputError, load_yaml
+from messaging_platform.config.stack_file import read_stack_entries, secret_paths
 
 
 def read_stack_config(path: Path, project: str = PROJECT) -> dict[str, tuple[Any, bool]]:
@@ -20,50 +19,26 @@ def read_stack_config(path: Path, project: str = PROJECT) -> dict[str, tuple[Any
     Encrypted values cannot be read without the stack's secrets provider; they become the
     placeholder ``[secret]``, which is enough to plan.
     """
-    try:
-        document = load_yaml(path, path.name) or {}
-    except YamlInputError as exc:
-        raise ConfigError([ConfigProblem(path.name, str(exc).removeprefix(f"{path.name}: "))], str(path)) from None
-    if not isinstance(document, Mapping):
-        raise ConfigError([ConfigProblem(path.name, "must be a YAML map with a 'config' key")], str(path))
-    config = document.get("config") or {}
-    if not isinstance(config, Mapping):
-        raise ConfigError([ConfigProblem(f"{path.name}: config", "must be a map of keys")], str(path))
-    entries = {}
-    for key, value in config.items():
-        namespace, _, name = str(key).rpartition(":")
-        entries[f"{namespace or project}:{name}"] = _unwrap_secure(value)
+    entries = read_stack_entries(path, project)
     problems = namespace_problems(entries, project)
     if problems:
         raise ConfigError(problems, str(path))
-    return entries
+    return {key: (entry.value, entry.secret) for key, entry in entries.items()}
 
 
 def read_stack_file(path: Path, project: str = PROJECT) -> tuple[dict[str, Any], set[str]]:
-    """The project's config values in a stack file (keys without namespace), and the encrypted ones."""
+    """The project's config values in a stack file (keys without namespace), and the paths of the
+    encrypted values (``externalClusters.legacy.sasl.password``)."""
+    entries = read_stack_entries(path, project)
+    problems = namespace_problems(entries, project)
+    if problems:
+        raise ConfigError(problems, str(path))
     prefix = f"{project}:"
-    entries = {key[len(prefix) :]: entry for key, entry in read_stack_config(path, project).items()
-               if key.startswith(prefix)}  # fmt: skip
-    return {name: value for name, (value, _) in entries.items()}, {name for name, (_, s) in entries.items() if s}
+    values = {key[len(prefix) :]: entry.value for key, entry in entries.items() if key.startswith(prefix)}
+    return values, secret_paths(entries, project)
 
 
 def load_stack_file(path: Path, project: str = PROJECT) -> Stack:
     """Load a ``Pulumi.<stack>.yaml`` and its catalog without running Pulumi (used by tests)."""
     values, secret = read_stack_file(path, project)
     return load_stack(values, path.parent, source=path.name, secret_keys=secret)
-
-
-def _unwrap_secure(value: Any) -> tuple[Any, bool]:
-    if isinstance(value, Mapping):
-        if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER, True
-        secret = False
-        result = {}
-        for key, item in value.items():
-            result[key], inner = _unwrap_secure(item)
-            secret = secret or inner
-        return result, secret
-    if isinstance(value, list):
-        unwrapped = [_unwrap_secure(item) for item in value]
-        return [item for item, _ in unwrapped], any(inner for _, inner in unwrapped)
-    return value, False

@@ -5,11 +5,11 @@ from .cluster import ClusterConfig, NodePoolConfig
 from .errors import ConfigError, ConfigProblem
 from .external import ExternalClusterConfig
 from .listeners import ListenerConfig
-from .loader import Stack, load_stack, target_cluster
+from .loader import Stack, cluster_config, load_stack, target_cluster
 from .operator import OperatorConfig
 from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset
 from .resolve import ResolvedCatalog, ResolvedService, ResolvedTopic, TargetCluster, resolve_catalog
-from .source import from_pulumi
+from .source import config_errors_exit, from_pulumi
 from .stack import PROJECT, StackConfig, load_stack_config
 
 __all__ = [
@@ -33,7 +33,9 @@ __all__ = [
     "StackConfig",
     "TargetCluster",
     "catalog_preset",
+    "cluster_config",
     "cluster_preset",
+    "config_errors_exit",
     "from_pulumi",
     "load_stack",
     "load_stack_config",

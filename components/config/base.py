@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from ..invariants import did_you_mean
 
 
 class ConfigModel(BaseModel):
@@ -38,8 +40,7 @@ class ConfigModel(BaseModel):
                 loc = error["loc"]
                 if error["type"] == "extra_forbidden" and len(loc) == 1:
                     key = str(loc[0])
-                    close = difflib.get_close_matches(key, allowed, n=1)
-                    hint = f"; did you mean '{close[0]}'?" if close else ""
+                    hint = did_you_mean(key, allowed)
                     details.append(
                         {
                             "type": PydanticCustomError(
@@ -63,6 +64,11 @@ class ConfigModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The model as plain JSON-compatible data with camelCase keys and unset values left out."""
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def json_pattern(regex: re.Pattern[str]) -> str:
+    """A Python regex as a JSON Schema ``pattern`` (ECMA 262): named groups become plain groups."""
+    return re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(", regex.pattern)
 
 
 def _as_init_error(error: Any) -> InitErrorDetails:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, WithJsonSchema, model_validator
 
 from ..topic_config import CompressionType, topic_config_problems
-from .base import ConfigModel, Problem, raise_problems
+from .base import ConfigModel, Problem, json_pattern, raise_problems
 from .errors import ConfigError, ConfigProblem, join_path, problems_from_validation_error
 from .units import DurationMs, SizeBytes
 from .yaml_input import YamlInputError, load_yaml
@@ -38,7 +38,21 @@ def _policy_list(value: Any) -> Any:
     return [part.strip() for part in value.split(",")] if isinstance(value, str) else value
 
 
-CleanupPolicies = Annotated[list[CleanupPolicy], BeforeValidator(_policy_list)]
+_POLICY = "|".join(get_args(CleanupPolicy))
+CleanupPolicies = Annotated[
+    list[CleanupPolicy],
+    BeforeValidator(_policy_list),
+    WithJsonSchema(
+        {
+            "title": "cleanup policies",
+            "anyOf": [
+                {"type": "array", "items": {"enum": list(get_args(CleanupPolicy))}},
+                {"type": "string", "pattern": f"^\\s*({_POLICY})\\s*(,\\s*({_POLICY})\\s*)*$"},
+            ],
+            "examples": ["delete", "compact", "compact,delete"],
+        }
+    ),
+]
 
 
 def check_kafka_topic_name(name: str) -> str:
@@ -63,25 +77,70 @@ def check_service_name(name: str) -> str:
     return name
 
 
-KafkaTopicName = Annotated[str, AfterValidator(check_kafka_topic_name)]
-ServiceName = Annotated[str, AfterValidator(check_service_name)]
+KafkaTopicName = Annotated[
+    str,
+    AfterValidator(check_kafka_topic_name),
+    WithJsonSchema(
+        {
+            "title": "Kafka topic name",
+            "type": "string",
+            "pattern": json_pattern(_KAFKA_TOPIC),
+            "not": {"anyOf": [{"enum": [".", ".."]}, {"pattern": "^__"}]},
+        }
+    ),
+]
+ServiceName = Annotated[
+    str,
+    AfterValidator(check_service_name),
+    WithJsonSchema({"title": "service name", "type": "string", "maxLength": 64, "pattern": json_pattern(_K8S_NAME)}),
+]
 
 
 class TopicSettings(ConfigModel):
     """Topic settings in human units; each maps to one Kafka topic config key."""
 
-    partitions: int | None = Field(default=None, ge=1)
-    replicas: int | None = Field(default=None, ge=1, le=32767)
-    retention: DurationMs | None = None
-    retention_bytes: SizeBytes | None = None
-    cleanup_policy: CleanupPolicies | None = None
-    min_insync_replicas: int | None = Field(default=None, ge=1)
-    max_message_bytes: SizeBytes | None = None
-    segment_bytes: SizeBytes | None = None
-    compression_type: CompressionType | None = None
-    min_compaction_lag: DurationMs | None = None
-    delete_retention: DurationMs | None = None
-    config: dict[str, TopicConfigValue] | None = None
+    partitions: int | None = Field(
+        default=None, ge=1, description="Partition count; it can only grow (the update guard refuses a decrease)."
+    )
+    replicas: int | None = Field(
+        default=None, ge=1, le=32767, description="Replication factor; at most the target cluster's brokers."
+    )
+    retention: DurationMs | None = Field(
+        default=None, description="How long records are kept (`retention.ms`): `7d`, `12h`, ... or `infinite`."
+    )
+    retention_bytes: SizeBytes | None = Field(
+        default=None, description="Most bytes kept per partition (`retention.bytes`): `10GiB`, ... or `unlimited`."
+    )
+    cleanup_policy: CleanupPolicies | None = Field(
+        default=None, description="`delete`, `compact` or both (`cleanup.policy`), as a list or `compact,delete`."
+    )
+    min_insync_replicas: int | None = Field(
+        default=None,
+        ge=1,
+        description="Replicas that must have an `acks=all` write (`min.insync.replicas`); below `replicas` "
+        "unless that is 1.",
+    )
+    max_message_bytes: SizeBytes | None = Field(
+        default=None, description="Largest record batch the topic accepts (`max.message.bytes`), e.g. `1MiB`."
+    )
+    segment_bytes: SizeBytes | None = Field(
+        default=None, description="Size of each log segment file (`segment.bytes`), e.g. `1GiB`."
+    )
+    compression_type: CompressionType | None = Field(
+        default=None,
+        description="Compression the brokers store the topic with (`compression.type`); `producer` keeps the "
+        "producer's.",
+    )
+    min_compaction_lag: DurationMs | None = Field(
+        default=None, description="Least time a record stays uncompacted (`min.compaction.lag.ms`), e.g. `1h`."
+    )
+    delete_retention: DurationMs | None = Field(
+        default=None, description="How long a compacted topic keeps tombstones (`delete.retention.ms`), e.g. `1d`."
+    )
+    config: dict[str, TopicConfigValue] | None = Field(
+        default=None,
+        description="Any other Kafka topic config by its Kafka key (checked for Kafka 4.x); not one a typed key sets.",
+    )
 
     @model_validator(mode="after")
     def _check_settings(self) -> TopicSettings:
@@ -128,21 +187,29 @@ _TYPED_KEYS = {key: TopicSettings.model_fields[field].alias or field for field, 
 class CatalogTopic(TopicSettings):
     """A topic in a domain's catalog file; its key is its Kafka name unless ``topicName`` says otherwise."""
 
-    description: str | None = None
-    topic_name: KafkaTopicName | None = None
-    previous_names: list[str] = Field(default_factory=list)
+    description: str | None = Field(default=None, description="What the topic carries (documentation).")
+    topic_name: KafkaTopicName | None = Field(
+        default=None, description="The topic's Kafka name when it differs from its key (e.g. after renaming the entry)."
+    )
+    previous_names: list[str] = Field(
+        default_factory=list,
+        description="Former keys of this entry, kept as Pulumi aliases so a rename updates in place; "
+        "needs `topicName`.",
+    )
 
 
 class TopicOverride(TopicSettings):
     """A stack's override of one catalog topic, including its deletion policy."""
 
-    deletion: DeletionPolicy | None = None
+    deletion: DeletionPolicy | None = Field(
+        default=None, description="This topic's deletion policy; unset: `catalog.deletion`."
+    )
 
 
 class TopicRef(ConfigModel):
     """A reference to every topic whose Kafka name starts with ``prefix``."""
 
-    prefix: str = Field(min_length=1)
+    prefix: str = Field(min_length=1, description="The name prefix: every topic whose Kafka name starts with it.")
 
 
 ProducedTopic = str | TopicRef
@@ -151,9 +218,13 @@ ProducedTopic = str | TopicRef
 class ConsumeIntent(ConfigModel):
     """Consume a topic (or every topic under a prefix) as a member of consumer group ``group``."""
 
-    topic: str | None = None
-    prefix: str | None = Field(default=None, min_length=1)
-    group: str = Field(min_length=1)
+    topic: str | None = Field(default=None, description="Key of the catalog topic to read; or set `prefix`.")
+    prefix: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Read every topic starting with this, at least a whole domain (`orders.`); or set `topic`.",
+    )
+    group: str = Field(min_length=1, description="Consumer group the service reads in.")
 
     @model_validator(mode="after")
     def _one_target(self) -> ConsumeIntent:
@@ -165,8 +236,15 @@ class ConsumeIntent(ConfigModel):
 class TransactionalIntent(ConfigModel):
     """A transactional producer: one ``id``, or ids under ``idPrefix`` (one per instance)."""
 
-    id: str | None = Field(default=None, min_length=1)
-    id_prefix: str | None = Field(default=None, min_length=1)
+    id: str | None = Field(
+        default=None, min_length=1, description="The producer's one transactional id; or `idPrefix`."
+    )
+    id_prefix: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Prefix of its transactional ids (one per instance), starting with the service's name or "
+        "domain; or `id`.",
+    )
 
     @model_validator(mode="after")
     def _one_id(self) -> TransactionalIntent:
@@ -178,33 +256,58 @@ class TransactionalIntent(ConfigModel):
 class StreamsIntent(ConfigModel):
     """A Kafka Streams application: its ``application.id``, input and output topics."""
 
-    application_id: str = Field(min_length=1)
-    consumes: list[str] = Field(default_factory=list)
-    produces: list[str] = Field(default_factory=list)
-    exactly_once: bool = False
+    application_id: str = Field(
+        min_length=1,
+        description="`application.id`: its consumer group and the prefix of its internal topics; in the service's "
+        "domain.",
+    )
+    consumes: list[str] = Field(default_factory=list, description="Keys of the catalog topics it reads.")
+    produces: list[str] = Field(default_factory=list, description="Keys of the catalog topics it writes.")
+    exactly_once: bool = Field(
+        default=False, description="Exactly-once processing: also grants its transactional ids `<applicationId>*`."
+    )
 
 
 class Quotas(ConfigModel):
     """Broker-enforced client quotas (per broker)."""
 
-    producer_byte_rate: SizeBytes | None = None
-    consumer_byte_rate: SizeBytes | None = None
-    request_percentage: int | None = Field(default=None, ge=0)
-    controller_mutation_rate: float | None = Field(default=None, ge=0)
+    producer_byte_rate: SizeBytes | None = Field(
+        default=None, description="Bytes per second the service may produce to each broker, e.g. `10MiB`."
+    )
+    consumer_byte_rate: SizeBytes | None = Field(
+        default=None, description="Bytes per second the service may fetch from each broker, e.g. `20MiB`."
+    )
+    request_percentage: int | None = Field(
+        default=None, ge=0, description="Percent of one broker thread's time its requests may take (per thread)."
+    )
+    controller_mutation_rate: float | None = Field(
+        default=None, ge=0, description="Partitions per second it may create or delete (topic and partition requests)."
+    )
 
 
 class ServiceSpec(ConfigModel):
     """A client application: how it authenticates and what it does with which topics."""
 
-    description: str | None = None
-    authentication: Literal["scram-sha-512", "tls"] = "scram-sha-512"
-    produces: list[ProducedTopic] = Field(default_factory=list)
-    consumes: list[ConsumeIntent] = Field(default_factory=list)
-    transactional: TransactionalIntent | None = None
-    streams: StreamsIntent | None = None
-    quotas: Quotas | None = None
-    reviewed_cross_domain_grants: list[str] = Field(default_factory=list)
-    """Write prefixes outside the service's own domain, allowed after review (default: none)."""
+    description: str | None = Field(default=None, description="What the service does (documentation).")
+    authentication: Literal["scram-sha-512", "tls"] = Field(
+        default="scram-sha-512", description="How it authenticates; a listener of the target cluster must offer it."
+    )
+    produces: list[ProducedTopic] = Field(
+        default_factory=list, description="What it writes: catalog topic keys, or `{prefix: ...}` in its own domain."
+    )
+    consumes: list[ConsumeIntent] = Field(
+        default_factory=list, description="What it reads: a topic or a prefix, each with its consumer group."
+    )
+    transactional: TransactionalIntent | None = Field(
+        default=None, description="Its transactional ids, as a transactional producer (needs `produces`)."
+    )
+    streams: StreamsIntent | None = Field(
+        default=None, description="A Kafka Streams application: application id, input and output topics."
+    )
+    quotas: Quotas | None = Field(default=None, description="Quotas the brokers enforce on its user.")
+    reviewed_cross_domain_grants: list[str] = Field(
+        default_factory=list, description="Write prefixes outside the service's own domain, allowed after review."
+    )
 
     @model_validator(mode="after")
     def _has_intent(self) -> ServiceSpec:
@@ -218,22 +321,47 @@ class ServiceSpec(ConfigModel):
 class DomainFile(ConfigModel):
     """One ``catalog/<domain>.yaml`` file."""
 
-    domain: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    owner: str | None = None
-    description: str | None = None
-    topics: dict[KafkaTopicName, CatalogTopic] = Field(default_factory=dict)
-    services: dict[ServiceName, ServiceSpec] = Field(default_factory=dict)
+    domain: str = Field(
+        pattern=r"^[a-z][a-z0-9-]*$",
+        description="Domain name; its services' prefix grants stay under `<domain>.`, `<domain>-` or `<domain>_`.",
+    )
+    owner: str | None = Field(default=None, description="Team that owns the domain (documentation).")
+    description: str | None = Field(default=None, description="What the domain covers (documentation).")
+    topics: dict[KafkaTopicName, CatalogTopic] = Field(
+        default_factory=dict, description="Topics by key, their Kafka name unless `topicName` says otherwise."
+    )
+    services: dict[ServiceName, ServiceSpec] = Field(
+        default_factory=dict, description="Client applications by name, which is their KafkaUser's (`User:<name>`)."
+    )
 
 
 class CatalogSettings(ConfigModel):
     """A stack's use of the catalog (``messaging-platform:catalog``)."""
 
-    path: str = "catalog"
-    cluster: str | None = None
-    deletion: DeletionPolicy = "delete"
-    passwords: Literal["pulumi", "operator"] = "pulumi"
-    defaults: TopicSettings = Field(default_factory=TopicSettings)
-    topics: dict[str, TopicOverride] = Field(default_factory=dict)
+    path: str = Field(default="catalog", description="Folder of the domain files, relative to the project.")
+    cluster: str | None = Field(
+        default=None,
+        description="Cluster (of `clusters` or `externalClusters`) that gets the topics and users; needed when "
+        "there are several.",
+    )
+    deletion: DeletionPolicy = Field(
+        default="delete",
+        description="Removing a topic from the catalog: `delete` it, `retain` it (Pulumi forgets it) or `protect` "
+        "it (the update fails). Preset: dev delete, prod protect.",
+    )
+    passwords: Literal["pulumi", "operator"] = Field(
+        default="pulumi",
+        description="Who makes the SCRAM passwords: `pulumi` (a random password kept as a Pulumi secret) or "
+        "`operator` (the User Operator).",
+    )
+    defaults: TopicSettings = Field(
+        default_factory=TopicSettings,
+        description="Settings every topic starts from, under the topic's own and the stack's `topics`. Presets: "
+        "partitions 3 / 6, replicas 1 / 3, minInsyncReplicas 1 / 2 (dev / prod).",
+    )
+    topics: dict[str, TopicOverride] = Field(
+        default_factory=dict, description="This stack's overrides of catalog topics, by catalog key."
+    )
 
 
 class Catalog:

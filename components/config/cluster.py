@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
 from .. import strimzi
-from .base import ConfigModel, Problem, raise_problems
+from .base import ConfigModel, Problem, json_pattern, raise_problems
 from .kubernetes import DnsLabel, Quantity, ResourceRequirements, quantity_value
 from .listeners import ListenerConfig
 from .storage import Storage
@@ -38,7 +38,15 @@ def _check_heap(value: str) -> str:
     return value
 
 
-HeapSize = Annotated[str, AfterValidator(_check_heap)]
+HeapSize = Annotated[
+    str,
+    AfterValidator(_check_heap),
+    WithJsonSchema(
+        {"title": "heap size", "type": "string", "pattern": json_pattern(_HEAP), "examples": ["512m", "2g"]}
+    ),
+]
+_SUPPORTED_VERSIONS = ", ".join(v.version for v in strimzi.SUPPORTED_KAFKA_VERSIONS)
+_RESOURCES_PRESET = "The prod preset requests {cpu} CPU and {memory} (memory limit {memory})."
 
 
 def heap_bytes(value: str) -> int:
@@ -51,18 +59,30 @@ def heap_bytes(value: str) -> int:
 class SystemProperty(ConfigModel):
     """A ``-Dname=value`` Java system property."""
 
-    name: str
-    value: str
+    name: str = Field(description="Property name (after `-D`).")
+    value: str = Field(description="Property value.")
 
 
 class JvmOptions(ConfigModel):
     """JVM heap and flags for a Kafka container."""
 
-    xms: HeapSize | None = Field(default=None, alias="-Xms")
-    xmx: HeapSize | None = Field(default=None, alias="-Xmx")
-    xx: dict[str, str] | None = Field(default=None, alias="-XX")
-    gc_logging_enabled: bool | None = None
-    java_system_properties: list[SystemProperty] | None = None
+    xms: HeapSize | None = Field(
+        default=None, alias="-Xms", description="Initial heap, e.g. `1g`; at most `-Xmx`. Both presets set it."
+    )
+    xmx: HeapSize | None = Field(
+        default=None,
+        alias="-Xmx",
+        description="Maximum heap, e.g. `4g`; below the container's memory limit. Presets: 1g, prod brokers 4g.",
+    )
+    xx: dict[str, str] | None = Field(
+        default=None, alias="-XX", description='`-XX` JVM options by name, e.g. `{UseG1GC: "true"}`.'
+    )
+    gc_logging_enabled: bool | None = Field(
+        default=None, description="Log garbage collections; unset: Strimzi's default (off)."
+    )
+    java_system_properties: list[SystemProperty] | None = Field(
+        default=None, description="Extra `-Dname=value` Java system properties."
+    )
 
     @model_validator(mode="after")
     def _heap_order(self) -> JvmOptions:
@@ -74,35 +94,55 @@ class JvmOptions(ConfigModel):
 class PodTemplate(ConfigModel):
     """Scheduling of Kafka pods (Strimzi ``template.pod``); Kubernetes structures pass through."""
 
-    affinity: dict[str, Any] | None = None
-    tolerations: list[dict[str, Any]] | None = None
-    topology_spread_constraints: list[dict[str, Any]] | None = None
-    priority_class_name: str | None = None
-    termination_grace_period_seconds: int | None = Field(default=None, ge=0)
+    affinity: dict[str, Any] | None = Field(
+        default=None, description="Kubernetes `affinity` of the pods (node affinity, pod (anti-)affinity)."
+    )
+    tolerations: list[dict[str, Any]] | None = Field(
+        default=None, description="Kubernetes tolerations of the pods, for tainted nodes."
+    )
+    topology_spread_constraints: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Kubernetes topology spread constraints; unset with `rack`: each pool spreads over the rack key.",
+    )
+    priority_class_name: str | None = Field(default=None, description="PriorityClass of the pods.")
+    termination_grace_period_seconds: int | None = Field(
+        default=None, ge=0, description="Seconds a pod gets to shut down cleanly before it is killed."
+    )
 
 
 class PodDisruptionBudget(ConfigModel):
     """How many Kafka pods voluntary disruptions (node drains) may take down at once."""
 
-    max_unavailable: int = Field(default=1, ge=0)
+    max_unavailable: int = Field(
+        default=1, ge=0, description="Kafka pods a voluntary disruption may take down at once; 0 blocks evictions."
+    )
 
 
 class ClusterTemplate(ConfigModel):
     """Pod scheduling for every node pool, and the cluster's PodDisruptionBudget."""
 
-    pod: PodTemplate | None = None
-    pod_disruption_budget: PodDisruptionBudget | None = None
+    pod: PodTemplate | None = Field(
+        default=None, description="Pod scheduling of every node pool; a pool's own `pod` overrides it key by key."
+    )
+    pod_disruption_budget: PodDisruptionBudget | None = Field(
+        default=None,
+        description="The Kafka pods' PodDisruptionBudget; unset: Strimzi's (1 unavailable). The prod preset sets it.",
+    )
 
 
 class NodePoolConfig(ConfigModel):
     """A KafkaNodePool: a set of identical nodes with the controller and/or broker role."""
 
-    roles: list[Role] = Field(min_length=1)
-    replicas: int = Field(ge=0)
-    storage: Storage
-    resources: ResourceRequirements | None = None
-    jvm_options: JvmOptions | None = None
-    pod: PodTemplate | None = None
+    roles: list[Role] = Field(min_length=1, description="KRaft roles of the nodes: `controller`, `broker` or both.")
+    replicas: int = Field(ge=0, description="Number of nodes in the pool.")
+    storage: Storage = Field(description="Storage of each node: `ephemeral`, `persistent-claim` or `jbod`.")
+    resources: ResourceRequirements | None = Field(
+        default=None, description="CPU and memory of each Kafka container; the memory limit must exceed `-Xmx`."
+    )
+    jvm_options: JvmOptions | None = Field(default=None, description="JVM heap and flags of the Kafka containers.")
+    pod: PodTemplate | None = Field(
+        default=None, description="Pod scheduling of this pool, over the cluster's `template.pod` key by key."
+    )
 
     @model_validator(mode="after")
     def _check_pool(self) -> NodePoolConfig:
@@ -124,20 +164,27 @@ class NodePoolConfig(ConfigModel):
         return self
 
 
+_SUPER_USERS = "Principals that bypass ACLs: `CN=<name>` for TLS clients, the user name for SCRAM."
+
+
 class SimpleAuthorization(ConfigModel):
     """Kafka's built-in ACL authorizer; super users bypass ACLs."""
 
-    type: Literal["simple"] = "simple"
-    super_users: list[str] = Field(default_factory=list)
+    type: Literal["simple"] = Field(default="simple", description="Authorization type: `simple` (Kafka's ACLs).")
+    super_users: list[str] = Field(default_factory=list, description=_SUPER_USERS)
 
 
 class CustomAuthorization(ConfigModel):
     """A third-party authorizer class."""
 
-    type: Literal["custom"] = "custom"
-    authorizer_class: str
-    super_users: list[str] = Field(default_factory=list)
-    supports_admin_api: bool = False
+    type: Literal["custom"] = Field(default="custom", description="Authorization type: `custom`.")
+    authorizer_class: str = Field(description="Authorizer class, on the brokers' classpath.")
+    super_users: list[str] = Field(default_factory=list, description=_SUPER_USERS)
+    supports_admin_api: bool = Field(
+        default=False,
+        description="The authorizer manages ACLs through Kafka's Admin API; without it the catalog's service ACLs "
+        "cannot be applied and are refused.",
+    )
 
 
 Authorization = Annotated[SimpleAuthorization | CustomAuthorization, Field(discriminator="type")]
@@ -146,67 +193,149 @@ Authorization = Annotated[SimpleAuthorization | CustomAuthorization, Field(discr
 class RackAwareness(ConfigModel):
     """Spread partition replicas across failure domains (zones) and tell clients where they are."""
 
-    topology_key: str = "topology.kubernetes.io/zone"
+    topology_key: str = Field(
+        default="topology.kubernetes.io/zone",
+        description="Node label whose value is each broker's rack (`broker.rack`), usually the zone.",
+    )
 
 
 class MetricsConfig(ConfigModel):
     """Prometheus JMX exporter metrics from a ConfigMap this project generates."""
 
-    enabled: bool = True
+    enabled: bool = Field(
+        default=True,
+        description="Expose Kafka (and Cruise Control) metrics with rules from a generated ConfigMap "
+        "`<cluster>-metrics`.",
+    )
 
 
 class KafkaExporterConfig(ConfigModel):
     """Kafka Exporter: consumer lag and topic offsets as Prometheus metrics."""
 
-    enabled: bool = False
-    topic_regex: str = ".*"
-    group_regex: str = ".*"
-    topic_exclude_regex: str | None = None
-    group_exclude_regex: str | None = None
-    resources: ResourceRequirements | None = None
+    enabled: bool = Field(default=False, description="Run Kafka Exporter. On in the prod preset.")
+    topic_regex: str = Field(default=".*", description="Topics to report (regular expression).")
+    group_regex: str = Field(default=".*", description="Consumer groups to report (regular expression).")
+    topic_exclude_regex: str | None = Field(default=None, description="Topics to leave out (regular expression).")
+    group_exclude_regex: str | None = Field(
+        default=None, description="Consumer groups to leave out (regular expression)."
+    )
+    resources: ResourceRequirements | None = Field(
+        default=None,
+        description="CPU and memory of the exporter. " + _RESOURCES_PRESET.format(cpu="100m", memory="256Mi"),
+    )
 
 
 class CruiseControlConfig(ConfigModel):
     """Cruise Control: partition rebalancing and replication-factor changes."""
 
-    enabled: bool = False
-    resources: ResourceRequirements | None = None
-    config: dict[str, BrokerConfigValue] = Field(default_factory=dict)
+    enabled: bool = Field(
+        default=False,
+        description="Run Cruise Control (needs 2 brokers or more); Strimzi changes topic replicas only through it. "
+        "On in the prod preset.",
+    )
+    resources: ResourceRequirements | None = Field(
+        default=None,
+        description="CPU and memory of Cruise Control. " + _RESOURCES_PRESET.format(cpu="500m", memory="1Gi"),
+    )
+    config: dict[str, BrokerConfigValue] = Field(
+        default_factory=dict, description="Cruise Control properties; Strimzi ignores the ones it manages."
+    )
 
 
 class EntityOperatorComponent(ConfigModel):
     """The Topic Operator or User Operator sidecar of the Entity Operator."""
 
-    enabled: bool = True
-    resources: ResourceRequirements | None = None
-    reconciliation_interval_ms: int | None = Field(default=None, ge=1000)
+    enabled: bool = Field(
+        default=True,
+        description="Run this operator; catalog topics need the Topic Operator, catalog services the User Operator.",
+    )
+    resources: ResourceRequirements | None = Field(
+        default=None,
+        description="CPU and memory of this operator. " + _RESOURCES_PRESET.format(cpu="100m", memory="512Mi"),
+    )
+    reconciliation_interval_ms: int | None = Field(
+        default=None, ge=1000, description="Milliseconds between periodic reconciliations; unset: Strimzi's default."
+    )
 
 
 class EntityOperatorConfig(ConfigModel):
     """The Entity Operator: reconciles KafkaTopic and KafkaUser resources."""
 
-    topic_operator: EntityOperatorComponent = Field(default_factory=EntityOperatorComponent)
-    user_operator: EntityOperatorComponent = Field(default_factory=EntityOperatorComponent)
+    topic_operator: EntityOperatorComponent = Field(
+        default_factory=EntityOperatorComponent, description="The Topic Operator: reconciles KafkaTopics."
+    )
+    user_operator: EntityOperatorComponent = Field(
+        default_factory=EntityOperatorComponent,
+        description="The User Operator: reconciles KafkaUsers (credentials, ACLs, quotas).",
+    )
 
 
 class ClusterConfig(ConfigModel):
     """One Kafka cluster (KRaft) and its node pools. Its name is its key under ``clusters``."""
 
-    namespace: DnsLabel = "kafka"
-    version: str = strimzi.DEFAULT_KAFKA_VERSION.version
-    metadata_version: str | None = None
-    protect: bool = False
-    ready_timeout_seconds: int = Field(default=1800, ge=60)
-    node_pools: dict[DnsLabel, NodePoolConfig] = Field(min_length=1)
-    listeners: dict[ListenerName, ListenerConfig] = Field(min_length=1)
-    authorization: Authorization | None = None
-    config: dict[str, BrokerConfigValue] = Field(default_factory=dict)
-    rack: RackAwareness | None = None
-    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
-    kafka_exporter: KafkaExporterConfig = Field(default_factory=KafkaExporterConfig)
-    cruise_control: CruiseControlConfig = Field(default_factory=CruiseControlConfig)
-    entity_operator: EntityOperatorConfig = Field(default_factory=EntityOperatorConfig)
-    template: ClusterTemplate | None = None
+    namespace: DnsLabel = Field(
+        default="kafka", description="Namespace of the cluster; the stack creates it (unless it is the operator's)."
+    )
+    version: str = Field(
+        default=strimzi.DEFAULT_KAFKA_VERSION.version,
+        description=f"Kafka version; Strimzi {strimzi.STRIMZI_VERSION} runs {_SUPPORTED_VERSIONS}.",
+    )
+    metadata_version: str | None = Field(
+        default=None,
+        description="KRaft metadata version (`X.Y` or `X.Y-IVn`), from 3.3-IV3 up to what `version` supports; "
+        f"unset: the version's own (`{strimzi.DEFAULT_KAFKA_VERSION.metadata_version}` for "
+        f"{strimzi.DEFAULT_KAFKA_VERSION.version}).",
+    )
+    protect: bool = Field(
+        default=False,
+        description="Protect the Kafka resource and node pools: an update that would delete them fails. "
+        "Preset: dev false, prod true.",
+    )
+    ready_timeout_seconds: int = Field(
+        default=1800, ge=60, description="Seconds `pulumi up` waits for Strimzi to report the cluster Ready."
+    )
+    node_pools: dict[DnsLabel, NodePoolConfig] = Field(
+        min_length=1,
+        description="KafkaNodePools by name; at least one controller and one broker. Presets: dev `dual` (1 node, "
+        "both roles, ephemeral); prod `controllers` (3) and `brokers` (3) on persistent JBOD.",
+    )
+    listeners: dict[ListenerName, ListenerConfig] = Field(
+        min_length=1,
+        description="Listeners by name (1-11 lowercase letters or digits). Presets: dev `plain` (9092, no TLS) and "
+        "`tls` (9093); prod `tls` (9093); all internal with SCRAM-SHA-512.",
+    )
+    authorization: Authorization | None = Field(
+        default=None,
+        description="How brokers authorize clients: `simple` (ACLs) or `custom`; unset: no authorizer. "
+        "Both presets use `simple`.",
+    )
+    config: dict[str, BrokerConfigValue] = Field(
+        default_factory=dict,
+        description="Kafka broker config; options Strimzi manages (`ssl.*`, `listeners`, ...) are errors. "
+        "Presets: replication factors dev 1, "
+        "prod 3; min.insync.replicas dev 1, prod 2; no unclean leader election or automatic topic creation.",
+    )
+    rack: RackAwareness | None = Field(
+        default=None,
+        description="Rack awareness: replicas spread over failure domains, pools' pods spread over zones. "
+        "Set in the prod preset.",
+    )
+    metrics: MetricsConfig = Field(
+        default_factory=MetricsConfig, description="Prometheus metrics through the JMX exporter."
+    )
+    kafka_exporter: KafkaExporterConfig = Field(
+        default_factory=KafkaExporterConfig, description="Kafka Exporter: consumer lag and offsets as metrics."
+    )
+    cruise_control: CruiseControlConfig = Field(
+        default_factory=CruiseControlConfig, description="Cruise Control: rebalancing and replication-factor changes."
+    )
+    entity_operator: EntityOperatorConfig = Field(
+        default_factory=EntityOperatorConfig, description="The Topic and User Operators, which reconcile the catalog."
+    )
+    template: ClusterTemplate | None = Field(
+        default=None,
+        description="Pod scheduling of every pool and the PodDisruptionBudget. The prod preset sets the budget.",
+    )
 
     @property
     def broker_count(self) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr, WithJsonSchema
 
-from .base import ConfigModel
+from .base import ConfigModel, json_pattern
 
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
 
@@ -18,7 +18,11 @@ def _check_bootstrap(address: str) -> str:
     return address
 
 
-BootstrapAddress = Annotated[str, AfterValidator(_check_bootstrap)]
+BootstrapAddress = Annotated[
+    str,
+    AfterValidator(_check_bootstrap),
+    WithJsonSchema({"title": "host:port", "type": "string", "pattern": json_pattern(_HOST_PORT)}),
+]
 
 
 ClientAuthentication = Literal["scram-sha-512"]
@@ -28,9 +32,14 @@ CLIENT_AUTHENTICATION: tuple[ClientAuthentication, ...] = ("scram-sha-512",)
 class SaslConfig(ConfigModel):
     """How the platform itself authenticates to the cluster (an admin principal)."""
 
-    mechanism: Literal["scram-sha-512", "scram-sha-256", "plain"] = "scram-sha-512"
-    username: str = Field(min_length=1)
-    password: SecretStr
+    mechanism: Literal["scram-sha-512", "scram-sha-256", "plain"] = Field(
+        default="scram-sha-512", description="SASL mechanism."
+    )
+    username: str = Field(min_length=1, description="User name of the admin principal.")
+    password: SecretStr = Field(
+        description="Password of the admin principal; a Pulumi secret "
+        "(`pulumi config set --secret --path 'externalClusters.<name>.sasl.password' ...`), never plain text."
+    )
 
 
 class ExternalClusterConfig(ConfigModel):
@@ -40,12 +49,27 @@ class ExternalClusterConfig(ConfigModel):
     the stack loader refuses a plain-text one.
     """
 
-    bootstrap_servers: list[BootstrapAddress] = Field(min_length=1)
-    brokers: int = Field(ge=1)
-    tls: bool = True
-    ca_cert: str | None = None
-    skip_tls_verify: bool = False
-    sasl: SaslConfig | None = None
-    kafka_version: str | None = Field(default=None, pattern=r"^\d+\.\d+\.\d+$")
-    authorization: bool = True
-    client_authentication: list[ClientAuthentication] = Field(default_factory=lambda: list(CLIENT_AUTHENTICATION))
+    bootstrap_servers: list[BootstrapAddress] = Field(
+        min_length=1, description="Bootstrap addresses (`host:port`) the pulumi-kafka provider connects to."
+    )
+    brokers: int = Field(ge=1, description="Number of brokers; catalog topics may not ask for more replicas.")
+    tls: bool = Field(default=True, description="Connect with TLS.")
+    ca_cert: str | None = Field(
+        default=None, description="CA certificate (PEM, or a path to it) to verify the brokers with; unset: system CAs."
+    )
+    skip_tls_verify: bool = Field(default=False, description="Skip verifying the brokers' certificates (tests only).")
+    sasl: SaslConfig | None = Field(
+        default=None, description="SASL credentials of the platform's admin principal; unset: no SASL."
+    )
+    kafka_version: str | None = Field(
+        default=None,
+        pattern=r"^\d+\.\d+\.\d+$",
+        description="Kafka protocol version the provider speaks (`X.Y.Z`); unset: the provider's default.",
+    )
+    authorization: bool = Field(
+        default=True, description="The cluster enforces ACLs; without it catalog services that need ACLs are refused."
+    )
+    client_authentication: list[ClientAuthentication] = Field(
+        default_factory=lambda: list(CLIENT_AUTHENTICATION),
+        description="Authentication the cluster offers clients; each catalog service must use one of them.",
+    )

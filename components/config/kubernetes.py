@@ -6,9 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from .base import ConfigModel
+from .base import ConfigModel, json_pattern
 
 # Ref: https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
 _QUANTITY = re.compile(r"^(?P<number>[+]?[0-9]*\.?[0-9]+)(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$")
@@ -56,7 +56,18 @@ def _stringify_number(value: Any) -> Any:
     return value
 
 
-Quantity = Annotated[str, BeforeValidator(_stringify_number), AfterValidator(_check_quantity)]
+Quantity = Annotated[
+    str,
+    BeforeValidator(_stringify_number),
+    AfterValidator(_check_quantity),
+    WithJsonSchema(
+        {
+            "title": "quantity",
+            "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": json_pattern(_QUANTITY)}],
+            "examples": ["500m", "2", "512Mi", "4Gi"],
+        }
+    ),
+]
 
 
 def _check_dns_label(value: str) -> str:
@@ -68,21 +79,29 @@ def _check_dns_label(value: str) -> str:
     return value
 
 
-DnsLabel = Annotated[str, AfterValidator(_check_dns_label)]
+DnsLabel = Annotated[
+    str,
+    AfterValidator(_check_dns_label),
+    WithJsonSchema({"title": "DNS label", "type": "string", "maxLength": 63, "pattern": json_pattern(_DNS_LABEL)}),
+]
 
 
 class ComputeResources(ConfigModel):
     """CPU and memory for one container (``requests`` and ``limits``)."""
 
-    cpu: Quantity | None = None
-    memory: Quantity | None = None
+    cpu: Quantity | None = Field(default=None, description="CPU as a Kubernetes quantity: `500m` (half a core), `2`.")
+    memory: Quantity | None = Field(default=None, description="Memory as a Kubernetes quantity: `512Mi`, `4Gi`.")
 
 
 class ResourceRequirements(ConfigModel):
     """Container ``resources``: requests must not exceed limits (Kubernetes rejects such pods)."""
 
-    requests: ComputeResources | None = None
-    limits: ComputeResources | None = None
+    requests: ComputeResources | None = Field(
+        default=None, description="What the scheduler reserves for the container; at most `limits`."
+    )
+    limits: ComputeResources | None = Field(
+        default=None, description="The most the container may use; above the memory limit it is killed."
+    )
 
     @model_validator(mode="after")
     def _requests_within_limits(self) -> ResourceRequirements:

@@ -24,21 +24,26 @@ MIN_LISTENER_PORT = 9092
 class TlsAuthentication(ConfigModel):
     """Mutual TLS client authentication (needs a TLS listener)."""
 
-    type: Literal["tls"] = "tls"
+    type: Literal["tls"] = Field(default="tls", description="Authentication type: `tls` (client certificates).")
 
 
 class ScramSha512Authentication(ConfigModel):
     """SASL SCRAM-SHA-512 username/password authentication."""
 
-    type: Literal["scram-sha-512"] = "scram-sha-512"
+    type: Literal["scram-sha-512"] = Field(
+        default="scram-sha-512", description="Authentication type: `scram-sha-512` (SASL user name and password)."
+    )
 
 
 class CustomAuthentication(ConfigModel):
     """Any other mechanism (OAuth, for example) configured through raw listener properties."""
 
-    type: Literal["custom"] = "custom"
-    sasl: bool | None = None
-    listener_config: dict[str, Any] | None = None
+    type: Literal["custom"] = Field(default="custom", description="Authentication type: `custom`.")
+    sasl: bool | None = Field(default=None, description="Enable SASL on this listener.")
+    listener_config: dict[str, Any] | None = Field(
+        default=None,
+        description="Broker properties of the mechanism; Strimzi prefixes each with `listener.name.<listener>.`.",
+    )
 
 
 ListenerAuthentication = Annotated[
@@ -49,64 +54,158 @@ ListenerAuthentication = Annotated[
 class CertChainAndKey(ConfigModel):
     """A custom listener certificate from a Secret (instead of one signed by the cluster CA)."""
 
-    secret_name: str
-    certificate: str
-    key: str
+    secret_name: str = Field(description="Secret in the cluster's namespace that holds the certificate and key.")
+    certificate: str = Field(description="Key in the Secret of the certificate (optionally the whole chain).")
+    key: str = Field(description="Key in the Secret of the private key (unencrypted PKCS #8).")
 
 
 class BootstrapOverride(ConfigModel):
     """Overrides for the listener's bootstrap service, route or ingress."""
 
-    alternative_names: list[str] | None = None
-    host: str | None = None
-    node_port: int | None = Field(default=None, ge=30000, le=32767)
-    load_balancer_ip: str | None = Field(default=None, alias="loadBalancerIP")
-    annotations: dict[str, str] | None = None
-    labels: dict[str, str] | None = None
-    external_ips: list[str] | None = Field(default=None, alias="externalIPs")
+    alternative_names: list[str] | None = Field(
+        default=None, description="More subject alternative names for the bootstrap address in the TLS certificates."
+    )
+    host: str | None = Field(
+        default=None,
+        description="Host name of the bootstrap route, ingress or TLSRoute (`ingress`, `route`, `tlsroute`); "
+        "required for `ingress` and `tlsroute`.",
+    )
+    node_port: int | None = Field(
+        default=None, ge=30000, le=32767, description="Node port of the bootstrap service (`nodeport`, `loadbalancer`)."
+    )
+    load_balancer_ip: str | None = Field(
+        default=None,
+        alias="loadBalancerIP",
+        description="IP address to request for the bootstrap load balancer, if the platform allows (`loadbalancer`).",
+    )
+    annotations: dict[str, str] | None = Field(
+        default=None, description="Annotations of the bootstrap service, route or ingress, e.g. for External DNS."
+    )
+    labels: dict[str, str] | None = Field(
+        default=None, description="Labels of the bootstrap service, route or ingress."
+    )
+    external_ips: list[str] | None = Field(
+        default=None, alias="externalIPs", description="External IPs of the bootstrap node-port service (`nodeport`)."
+    )
 
 
 class BrokerOverride(ConfigModel):
     """Overrides for one broker's per-pod service, route or ingress."""
 
-    broker: int = Field(ge=0)
-    advertised_host: str | None = None
-    advertised_port: int | None = Field(default=None, ge=1, le=65535)
-    host: str | None = None
-    node_port: int | None = Field(default=None, ge=30000, le=32767)
-    load_balancer_ip: str | None = Field(default=None, alias="loadBalancerIP")
-    annotations: dict[str, str] | None = None
-    labels: dict[str, str] | None = None
-    external_ips: list[str] | None = Field(default=None, alias="externalIPs")
+    broker: int = Field(ge=0, description="Node id of the broker these overrides apply to.")
+    advertised_host: str | None = Field(
+        default=None, description="Host name the broker advertises to clients (`advertised.listeners`)."
+    )
+    advertised_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port the broker advertises to clients (`advertised.listeners`)."
+    )
+    host: str | None = Field(
+        default=None,
+        description="Host name of the broker's route, ingress or TLSRoute (`ingress`, `route`, `tlsroute`).",
+    )
+    node_port: int | None = Field(
+        default=None, ge=30000, le=32767, description="Node port of the broker's service (`nodeport`, `loadbalancer`)."
+    )
+    load_balancer_ip: str | None = Field(
+        default=None,
+        alias="loadBalancerIP",
+        description="IP address to request for the broker's load balancer, if the platform allows (`loadbalancer`).",
+    )
+    annotations: dict[str, str] | None = Field(
+        default=None, description="Annotations of the broker's service, route or ingress, e.g. for External DNS."
+    )
+    labels: dict[str, str] | None = Field(default=None, description="Labels of the broker's service, route or ingress.")
+    external_ips: list[str] | None = Field(
+        default=None, alias="externalIPs", description="External IPs of the broker's node-port service (`nodeport`)."
+    )
 
 
 class ListenerConfiguration(ConfigModel):
     """Strimzi's per-listener ``configuration`` block."""
 
-    broker_cert_chain_and_key: CertChainAndKey | None = None
-    class_: str | None = Field(default=None, alias="class")
-    external_traffic_policy: Literal["Local", "Cluster"] | None = None
-    load_balancer_source_ranges: list[str] | None = None
-    bootstrap: BootstrapOverride | None = None
-    brokers: list[BrokerOverride] | None = None
-    ip_family_policy: Literal["SingleStack", "PreferDualStack", "RequireDualStack"] | None = None
-    ip_families: list[Literal["IPv4", "IPv6"]] | None = None
-    create_bootstrap_service: bool | None = None
-    finalizers: list[str] | None = None
-    use_service_dns_domain: bool | None = None
-    max_connections: int | None = Field(default=None, ge=1)
-    max_connection_creation_rate: int | None = Field(default=None, ge=1)
+    broker_cert_chain_and_key: CertChainAndKey | None = Field(
+        default=None, description="A server certificate from a Secret instead of one the cluster CA signs (needs TLS)."
+    )
+    class_: str | None = Field(
+        default=None,
+        alias="class",
+        description="Ingress class or load balancer class: which controller serves it (`ingress`, `loadbalancer`).",
+    )
+    external_traffic_policy: Literal["Local", "Cluster"] | None = Field(
+        default=None,
+        description="`Local` keeps client source IPs and avoids a second hop; `Cluster` may route through another "
+        "node (`loadbalancer`, `nodeport`).",
+    )
+    load_balancer_source_ranges: list[str] | None = Field(
+        default=None, description="CIDR ranges clients may connect from through the load balancer (`loadbalancer`)."
+    )
+    bootstrap: BootstrapOverride | None = Field(
+        default=None, description="Overrides for the bootstrap service, route or ingress."
+    )
+    brokers: list[BrokerOverride] | None = Field(
+        default=None, description="Overrides for each broker's own service, route or ingress."
+    )
+    ip_family_policy: Literal["SingleStack", "PreferDualStack", "RequireDualStack"] | None = Field(
+        default=None, description="IP family policy of the listener's services (not `internal`)."
+    )
+    ip_families: list[Literal["IPv4", "IPv6"]] | None = Field(
+        default=None,
+        description="IP families of the listener's services (not `internal`); unset: chosen from `ipFamilyPolicy`.",
+    )
+    create_bootstrap_service: bool | None = Field(
+        default=None, description="Create the bootstrap load balancer service (`loadbalancer`; Strimzi's default: yes)."
+    )
+    finalizers: list[str] | None = Field(
+        default=None,
+        description="Finalizers of the listener's LoadBalancer services, e.g. "
+        "`service.kubernetes.io/load-balancer-cleanup` (`loadbalancer`).",
+    )
+    use_service_dns_domain: bool | None = Field(
+        default=None,
+        description="Put the cluster's service DNS domain (`cluster.local`) in generated addresses "
+        "(`internal`, `cluster-ip`).",
+    )
+    max_connections: int | None = Field(
+        default=None, ge=1, description="Most connections each broker accepts on this listener at once."
+    )
+    max_connection_creation_rate: int | None = Field(
+        default=None, ge=1, description="Most new connections per second each broker accepts on this listener."
+    )
     preferred_node_port_address_type: (
         Literal["ExternalIP", "ExternalDNS", "InternalIP", "InternalDNS", "Hostname"] | None
-    ) = None
-    publish_not_ready_addresses: bool | None = None
-    per_broker_annotations_template: dict[str, str] | None = None
-    per_broker_labels_template: dict[str, str] | None = None
-    host_template: str | None = None
-    advertised_host_template: str | None = None
-    advertised_port_template: str | None = None
-    allocate_load_balancer_node_ports: bool | None = None
-    parent_refs: list[dict[str, Any]] | None = None
+    ) = Field(default=None, description="Which address of the node a `nodeport` listener advertises first.")
+    publish_not_ready_addresses: bool | None = Field(
+        default=None, description="Publish service endpoints of pods that are not ready yet (not `internal`)."
+    )
+    per_broker_annotations_template: dict[str, str] | None = Field(
+        default=None,
+        description="Annotations of each broker's service, route or ingress; values may use `{nodeId}` and "
+        "`{nodePodName}` (not `internal`).",
+    )
+    per_broker_labels_template: dict[str, str] | None = Field(
+        default=None,
+        description="Labels of each broker's service, route or ingress; values may use `{nodeId}` and "
+        "`{nodePodName}` (not `internal`).",
+    )
+    host_template: str | None = Field(
+        default=None,
+        description="Host name of each broker's route, ingress or TLSRoute, e.g. `broker-{nodeId}.kafka.example.com` "
+        "(`ingress`, `route`, `tlsroute`).",
+    )
+    advertised_host_template: str | None = Field(
+        default=None, description="Host name each broker advertises; may use `{nodeId}` and `{nodePodName}`."
+    )
+    advertised_port_template: str | None = Field(
+        default=None, description="Port each broker advertises, a formula over `{nodeId}` such as `{nodeId} + 9000`."
+    )
+    allocate_load_balancer_node_ports: bool | None = Field(
+        default=None,
+        description="Give the LoadBalancer services node ports too (`loadbalancer`; Kubernetes' default: yes).",
+    )
+    parent_refs: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Gateway API parents (usually a Gateway) the generated TLSRoutes attach to (`tlsroute`, required).",
+    )
 
 
 _ALL_BUT_INTERNAL = frozenset({"cluster-ip", "nodeport", "loadbalancer", "ingress", "route", "tlsroute"})
@@ -144,12 +243,33 @@ _OVERRIDE_TYPES: dict[str, frozenset[str]] = {
 class ListenerConfig(ConfigModel):
     """One Kafka listener. Its name is its key under ``listeners`` (1-11 lowercase letters/digits)."""
 
-    port: int = Field(ge=MIN_LISTENER_PORT, le=65535)
-    type: ListenerType
-    tls: bool = True
-    authentication: ListenerAuthentication | None = None
-    configuration: ListenerConfiguration | None = None
-    network_policy_peers: list[dict[str, Any]] | None = None
+    port: int = Field(
+        ge=MIN_LISTENER_PORT,
+        le=65535,
+        description="Port inside Kafka: 9092 or higher except 9404 and 9999 (Strimzi's own), unique in the cluster.",
+    )
+    type: ListenerType = Field(
+        description="How clients reach it: `internal` or `cluster-ip` inside Kubernetes; `nodeport`, `loadbalancer`, "
+        "`ingress`, `route` (OpenShift) or `tlsroute` (Gateway API) from outside."
+    )
+    tls: bool = Field(
+        default=True,
+        description="Encrypt connections with TLS; required by `route` and `ingress`, `tls` authentication and a "
+        "custom certificate.",
+    )
+    authentication: ListenerAuthentication | None = Field(
+        default=None,
+        description="How clients authenticate: `scram-sha-512`, `tls` or `custom`; unset: anonymous (both presets "
+        "use `scram-sha-512`).",
+    )
+    configuration: ListenerConfiguration | None = Field(
+        default=None, description="Strimzi's listener `configuration`; fields the listener's `type` ignores are errors."
+    )
+    network_policy_peers: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="Kubernetes NetworkPolicy peers allowed to connect (`podSelector`, `namespaceSelector`, "
+        "`ipBlock`); unset: anyone.",
+    )
 
     @property
     def external(self) -> bool:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .catalog import Catalog
+from .cluster import ClusterConfig
+from .errors import ConfigError, problems_from_validation_error
+from .external import ExternalClusterConfig
+from .presets import Environment, cluster_preset, merge
 from .resolve import ResolvedCatalog, TargetCluster, resolve_catalog
 from .stack import PROJECT, StackConfig, load_stack_config
 
@@ -33,20 +39,41 @@ def load_stack(
     return Stack(config, resolve_catalog(catalog, config.catalog, target_cluster(config), f"{PROJECT}:catalog"))
 
 
+def cluster_config(
+    environment: Environment, values: Mapping[str, Any] | None = None, path: str = "cluster"
+) -> ClusterConfig:
+    """One cluster's config for a program of its own: the environment's preset with ``values`` (YAML
+    keys, camelCase) merged over it, validated. A :class:`ConfigError` names each bad key under
+    ``path`` (the config key the values came from), as ``load_stack`` does for stack files."""
+    raw = merge(cluster_preset(environment), dict(values or {}))
+    try:
+        return ClusterConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(problems_from_validation_error(exc, raw, path), path) from None
+
+
 def target_cluster(config: StackConfig) -> TargetCluster:
     """What the catalog may rely on in the stack's catalog cluster."""
     name = config.catalog_cluster
     assert name is not None
     if name in config.external_clusters:
-        external = config.external_clusters[name]
-        return TargetCluster(
-            name=name,
-            kind="external",
-            brokers=external.brokers,
-            authorization=external.authorization,
-            authentication=frozenset(external.client_authentication),
-        )
-    cluster = config.clusters[name]
+        return external_target(name, config.external_clusters[name])
+    return strimzi_target(name, config.clusters[name])
+
+
+def external_target(name: str, external: ExternalClusterConfig) -> TargetCluster:
+    """What a catalog may rely on in an external cluster (as its config declares it)."""
+    return TargetCluster(
+        name=name,
+        kind="external",
+        brokers=external.brokers,
+        authorization=external.authorization,
+        authentication=frozenset(external.client_authentication),
+    )
+
+
+def strimzi_target(name: str, cluster: ClusterConfig) -> TargetCluster:
+    """What a catalog may rely on in a Strimzi cluster: brokers, authorizer, listeners' authentication."""
     authorization = cluster.authorization is not None and (
         cluster.authorization.type == "simple" or getattr(cluster.authorization, "supports_admin_api", False)
     )

@@ -6,17 +6,26 @@ reported at the file and key that caused them.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..invariants import did_you_mean, metric_name, min_insync_problem, replicas_problem
 from .acls import AclRule, service_acls
-from .catalog import Catalog, CatalogSettings, CatalogTopic, DeletionPolicy, ServiceSpec, TopicRef, TopicSettings
+from .catalog import (
+    Catalog,
+    CatalogSettings,
+    CatalogTopic,
+    DeletionPolicy,
+    Quotas,
+    ServiceSpec,
+    TopicRef,
+    TopicSettings,
+)
 from .errors import ConfigError, ConfigProblem, join_path
-from .intent_bounds import overlap_problems, prefix_problems
+from .intent_bounds import IntentProblem, overlap_problems, prefix_problems
 
 _K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 _NOT_K8S = re.compile(r"[^a-z0-9.-]+")
@@ -51,6 +60,8 @@ class ResolvedTopic:
     previous_names: tuple[str, ...]
     source: str
     domain: str
+    declared_at: str = ""
+    """Where the topic is declared, as error messages name it (``catalog/orders.yaml: topics.x``)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,22 @@ class ResolvedService:
     spec: ServiceSpec
     acls: tuple[AclRule, ...]
     source: str
+    domain: str
+
+    @property
+    def user_name(self) -> str:
+        """The KafkaUser name (the service's name)."""
+        return self.name
+
+    @property
+    def authentication(self) -> str:
+        """How the service authenticates."""
+        return self.spec.authentication
+
+    @property
+    def quotas(self) -> Quotas | None:
+        """The service's client quotas."""
+        return self.spec.quotas
 
 
 @dataclass(frozen=True)
@@ -94,8 +121,9 @@ def resolve_catalog(
                     join_path(settings_path, ["topics", key]), f"is not a catalog topic{_hint(key, catalog.topics)}"
                 )
             )
-    topics = [
-        _resolve_topic(
+    topics = []
+    for key, (file, topic) in sorted(catalog.topics.items()):
+        resolved, topic_problems = resolve_topic(
             key=key,
             file=file,
             domain=catalog.domains[file].domain,
@@ -103,32 +131,27 @@ def resolve_catalog(
             settings=settings,
             target=target,
             settings_path=settings_path,
-            problems=problems,
         )
-        for key, (file, topic) in sorted(catalog.topics.items())
-    ]
-    problems += _name_clashes(topics)
+        topics.append(resolved)
+        problems += topic_problems
+    problems += name_clashes(topics)
     kafka_names = {t.key: t.kafka_name for t in topics}
-    services = []
-    all_kafka_names = tuple(kafka_names.values())
     overlaps = overlap_problems({name: service for name, (_, service) in catalog.services.items()})
-    domains = [d.domain for d in catalog.domains.values()]
-    for name, (file, service) in sorted(catalog.services.items()):
-        service_problems = _service_problems(
-            name=name, file=file, service=service, catalog=catalog, target=target, kafka_names=all_kafka_names
+    domains = sorted(d.domain for d in catalog.domains.values())
+    services = []
+    for name, (file, spec) in sorted(catalog.services.items()):
+        service, service_problems = resolve_service(
+            name,
+            file,
+            catalog.domains[file].domain,
+            spec,
+            target=target,
+            kafka_names=kafka_names,
+            domains=domains,
+            overlaps=overlaps.get(name, []),
         )
-        where = join_path(f"{file}: ", ["services", name])
-        bounds = prefix_problems(name, catalog.domains[file].domain, service, domains) + overlaps.get(name, [])
-        # One message per key: a prefix that matches nothing is reported as such, not also as too wide.
-        reported = {problem.path for problem in service_problems}
-        for bound in bounds:
-            path = join_path(where, bound.path)
-            if path not in reported:
-                reported.add(path)
-                service_problems.append(ConfigProblem(path, bound.message, bound.value))
         problems += service_problems
-        acls = () if service_problems else tuple(service_acls(service, kafka_names))
-        services.append(ResolvedService(name, service, acls, file))
+        services.append(service)
     if topics and not target.topic_operator:
         problems.append(
             ConfigProblem(
@@ -158,7 +181,7 @@ def resolve_catalog(
     return ResolvedCatalog(target, tuple(topics), tuple(services), settings.passwords)
 
 
-def _resolve_topic(
+def resolve_topic(
     *,
     key: str,
     file: str,
@@ -167,12 +190,19 @@ def _resolve_topic(
     settings: CatalogSettings,
     target: TargetCluster,
     settings_path: str,
-    problems: list[ConfigProblem],
-) -> ResolvedTopic:
+    declared_at: str | None = None,
+) -> tuple[ResolvedTopic, list[ConfigProblem]]:
+    """One topic as the stack deploys it (stack defaults, the topic's own settings, the stack's
+    override, in that order), with the problems found at the key that caused each.
+
+    ``declared_at`` is how messages name the topic's own settings (default: ``<file>: topics.<key>``).
+    """
+    problems: list[ConfigProblem] = []
+    declared_at = declared_at or join_path(f"{file}: ", ["topics", key])
     override = settings.topics.get(key)
     layers: list[tuple[str, TopicSettings | None]] = [
         (join_path(settings_path, ["defaults"]), settings.defaults),
-        (join_path(f"{file}: ", ["topics", key]), topic),
+        (declared_at, topic),
         (join_path(settings_path, ["topics", key]), override),
     ]
     chosen: dict[str, tuple[Any, str]] = {}
@@ -201,23 +231,22 @@ def _resolve_topic(
             ConfigProblem(join_path(replicas_from, ["replicas"]), "is required (set it in catalog.defaults)")
         )
         replicas = 1
-    if replicas > target.brokers:
+    too_many = replicas_problem(replicas, target.brokers)
+    if too_many:
         problems.append(
             ConfigProblem(
                 join_path(replicas_from, ["replicas"]),
-                f"topic '{kafka_name}' asks for {replicas} replicas "
-                f"but cluster '{target.name}' has {target.brokers} broker(s)",
+                f"topic '{kafka_name}' {too_many.replace('the cluster', f'cluster {target.name!r}')}",
                 replicas,
             )
         )
     isr = config.get("min.insync.replicas")
-    if isinstance(isr, int) and (isr > replicas or (replicas > 1 and isr >= replicas)):
-        bound = "at most" if replicas == 1 else "below"
+    isr_problem = min_insync_problem(isr, replicas) if isinstance(isr, int) else None
+    if isr_problem:
         problems.append(
             ConfigProblem(
                 join_path(config_source["min.insync.replicas"], ["minInsyncReplicas"]),
-                f"topic '{kafka_name}' needs min.insync.replicas {bound} its {replicas} replicas, "
-                "or one broker down stops every acks=all producer",
+                f"topic '{kafka_name}' {isr_problem}",
                 isr,
             )
         )
@@ -232,7 +261,7 @@ def _resolve_topic(
             )
         )
     deletion = override.deletion if override and override.deletion else settings.deletion
-    return ResolvedTopic(
+    resolved = ResolvedTopic(
         key=key,
         kafka_name=kafka_name,
         resource_name=kubernetes_topic_name(kafka_name),
@@ -243,15 +272,18 @@ def _resolve_topic(
         previous_names=tuple(topic.previous_names),
         source=file,
         domain=domain,
+        declared_at=declared_at,
     )
+    return resolved, problems
 
 
-def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
+def name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
+    """Topics that are the same Kafka topic, or that Kafka refuses beside each other (metric names)."""
     problems: list[ConfigProblem] = []
     by_kafka: dict[str, ResolvedTopic] = {}
     by_metric: dict[str, ResolvedTopic] = {}
     for topic in topics:
-        where = join_path(f"{topic.source}: ", ["topics", topic.key])
+        where = topic.declared_at or join_path(f"{topic.source}: ", ["topics", topic.key])
         if topic.kafka_name in by_kafka:
             problems.append(
                 ConfigProblem(
@@ -260,8 +292,8 @@ def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
                     f"(also catalog entry '{by_kafka[topic.kafka_name].key}')",
                 )
             )
-        elif topic.kafka_name.replace(".", "_") in by_metric:
-            other = by_metric[topic.kafka_name.replace(".", "_")]
+        elif metric_name(topic.kafka_name) in by_metric:
+            other = by_metric[metric_name(topic.kafka_name)]
             problems.append(
                 ConfigProblem(
                     where,
@@ -270,14 +302,45 @@ def _name_clashes(topics: Iterable[ResolvedTopic]) -> list[ConfigProblem]:
                 )
             )
         by_kafka.setdefault(topic.kafka_name, topic)
-        by_metric.setdefault(topic.kafka_name.replace(".", "_"), topic)
+        by_metric.setdefault(metric_name(topic.kafka_name), topic)
     return problems
 
 
-def _service_problems(
-    *, name: str, file: str, service: ServiceSpec, catalog: Catalog, target: TargetCluster, kafka_names: tuple[str, ...]
+def resolve_service(
+    name: str,
+    file: str,
+    domain: str,
+    service: ServiceSpec,
+    *,
+    target: TargetCluster,
+    kafka_names: Mapping[str, str],
+    domains: Iterable[str],
+    overlaps: Iterable[IntentProblem] = (),
+    declared_at: str | None = None,
+) -> tuple[ResolvedService, list[ConfigProblem]]:
+    """One service with the ACLs its intents need, and the problems of its intents.
+
+    ``kafka_names`` maps the catalog's topic keys to their Kafka names, ``domains`` are every domain
+    of the catalog, and ``overlaps`` what :func:`overlap_problems` found for this service among all
+    of the catalog's (transactional ids, Streams application ids). ``declared_at`` is how messages
+    name the service (default: ``<file>: services.<name>``).
+    """
+    where = declared_at or join_path(f"{file}: ", ["services", name])
+    problems = _reference_problems(where, service, target, kafka_names)
+    # One message per key: a prefix that matches nothing is reported as such, not also as too wide.
+    reported = {problem.path for problem in problems}
+    for bound in [*prefix_problems(name, domain, service, list(domains)), *overlaps]:
+        path = join_path(where, bound.path)
+        if path not in reported:
+            reported.add(path)
+            problems.append(ConfigProblem(path, bound.message, bound.value))
+    acls = () if problems else tuple(service_acls(service, dict(kafka_names)))
+    return ResolvedService(name, service, acls, file, domain), problems
+
+
+def _reference_problems(
+    where: str, service: ServiceSpec, target: TargetCluster, kafka_names: Mapping[str, str]
 ) -> list[ConfigProblem]:
-    where = join_path(f"{file}: ", ["services", name])
     problems: list[ConfigProblem] = []
     references: list[tuple[list[str | int], str | TopicRef]] = [
         (["produces", i], ref) for i, ref in enumerate(service.produces)
@@ -291,13 +354,13 @@ def _service_problems(
         references += [(["streams", "produces", i], t) for i, t in enumerate(service.streams.produces)]
     for path, ref in references:
         if isinstance(ref, TopicRef):
-            if not any(n.startswith(ref.prefix) for n in kafka_names):
+            if not any(n.startswith(ref.prefix) for n in kafka_names.values()):
                 problems.append(
                     ConfigProblem(join_path(where, [*path, "prefix"]), "matches no catalog topic", ref.prefix)
                 )
-        elif ref not in catalog.topics:
+        elif ref not in kafka_names:
             problems.append(
-                ConfigProblem(join_path(where, path), f"is not a catalog topic{_hint(ref, catalog.topics)}", ref)
+                ConfigProblem(join_path(where, path), f"is not a catalog topic{_hint(ref, kafka_names)}", ref)
             )
     if service.authentication not in target.authentication:
         offered = ", ".join(sorted(target.authentication)) or "none"
@@ -313,5 +376,4 @@ def _service_problems(
 
 
 def _hint(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(key, known)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..invariants import did_you_mean
 from .errors import ConfigError, ConfigProblem
 from .loader import Stack, load_stack
-from .stack import PROJECT
+from .stack import PROJECT, StackConfig
+from .stack_file import read_stack_entries, secret_paths
 
 # Config namespaces a stack of this project may use besides its own: the providers it runs, and Pulumi's.
 PROVIDER_NAMESPACES = ("kubernetes", "kafka", "random", "pulumi")
@@ -24,8 +27,7 @@ def namespace_problems(keys: Iterable[str], project: str = PROJECT) -> list[Conf
     for key in sorted(keys):
         namespace = key.partition(":")[0]
         if namespace not in known:
-            close = difflib.get_close_matches(namespace, known, n=1)
-            hint = f"; did you mean '{close[0]}:'?" if close else ""
+            hint = did_you_mean(namespace, known).replace("'?", ":'?")
             problems.append(
                 ConfigProblem(key, f"unknown config namespace '{namespace}' (known: {', '.join(known)}){hint}")
             )
@@ -35,25 +37,43 @@ def namespace_problems(keys: Iterable[str], project: str = PROJECT) -> list[Conf
 def from_pulumi(project: str = PROJECT) -> Stack:
     """Load the running program's stack: its config (what ``pulumi config`` holds) and catalog.
 
-    Pulumi hands a program every config key; there is no public API to list them, so this reads
-    the SDK's config map (``pulumi`` is pinned exactly for that reason).
+    Values come through the public :class:`pulumi.Config` API, one key at a time: every key the
+    stack config model knows, plus every key of the project's namespace in ``Pulumi.<stack>.yaml``
+    (so a misspelt key is reported, not ignored). The stack file also says which leaves are
+    encrypted and which namespaces are used (an unknown one is an error). Keys set elsewhere (an
+    ESC environment, ``--config``) are treated as secret as a whole, since their provenance is not
+    known leaf by leaf.
     """
     import pulumi
-    from pulumi.runtime import config as runtime_config
 
-    everything = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    problems = namespace_problems(everything, project)
-    if problems:
-        raise ConfigError(problems, f"config of stack '{pulumi.get_stack()}'")
-    values = {
-        key.partition(":")[2]: decode_value(value)
-        for key, value in everything.items()
-        if key.partition(":")[0] == project
-    }
-    secret = {key.partition(":")[2] for key in everything if runtime_config.is_config_secret(key)}
-    secret |= {key.partition(":")[2] for key in runtime_config.get_config_secret_keys_env()}
+    source = f"config of stack '{pulumi.get_stack()}'"
     root = Path(pulumi.get_root_directory() or Path.cwd())
-    return load_stack(values, root, source=f"config of stack '{pulumi.get_stack()}'", secret_keys=secret)
+    stack_file = root / f"Pulumi.{pulumi.get_stack()}.yaml"
+    entries = read_stack_entries(stack_file, project) if stack_file.is_file() else {}
+    problems = namespace_problems(entries, project)
+    if problems:
+        raise ConfigError(problems, source)
+    prefix = f"{project}:"
+    in_file = {key[len(prefix) :] for key in entries if key.startswith(prefix)}
+    config = pulumi.Config(project)
+    values = {}
+    for key in sorted(StackConfig.allowed_keys() | in_file):
+        raw = config.get(key)
+        if raw is not None:
+            values[key] = decode_value(raw)
+    secret = secret_paths(entries, project) | (values.keys() - in_file)
+    return load_stack(values, root, source=source, secret_keys=secret)
+
+
+@contextmanager
+def config_errors_exit() -> Iterator[None]:
+    """Report a :class:`ConfigError` raised inside as the CLI does: the message on stderr and exit
+    code 2, no traceback (``pulumi up`` then shows the message and fails the update)."""
+    try:
+        yield
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def decode_value(value: Any) -> Any:

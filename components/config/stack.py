@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
 from pydantic import Field, ValidationError, model_validator
 
+from ..invariants import did_you_mean
 from .base import ConfigModel, Problem, raise_problems
 from .catalog import CatalogSettings
 from .cluster import ClusterConfig
@@ -27,11 +27,29 @@ class StackConfig(ConfigModel):
     """A whole stack: its environment preset, the Strimzi operator, the Kafka clusters it runs,
     the external clusters it manages topics on, and its use of the shared catalog."""
 
-    environment: Environment
-    operator: OperatorConfig = Field(default_factory=OperatorConfig)
-    clusters: dict[DnsLabel, ClusterConfig] = Field(default_factory=dict)
-    external_clusters: dict[DnsLabel, ExternalClusterConfig] = Field(default_factory=dict)
-    catalog: CatalogSettings | None = None
+    environment: Environment = Field(
+        description="The preset merged under this stack's values: `dev` (one ephemeral node, topics deletable) or "
+        "`prod` (dedicated controllers, 3 brokers, persistent JBOD, protected resources and topics)."
+    )
+    operator: OperatorConfig = Field(
+        default_factory=OperatorConfig,
+        description="The Strimzi Cluster Operator (installed when the stack runs clusters), over the operator preset.",
+    )
+    clusters: dict[DnsLabel, ClusterConfig] = Field(
+        default_factory=dict,
+        description="Kafka clusters this stack runs, by name (the Kafka resource's); each over the cluster preset, "
+        "so `{}` is a whole cluster.",
+    )
+    external_clusters: dict[DnsLabel, ExternalClusterConfig] = Field(
+        default_factory=dict,
+        description="Existing Kafka clusters the stack only manages catalog topics, users and ACLs on "
+        "(pulumi-kafka), by name; no preset.",
+    )
+    catalog: CatalogSettings | None = Field(
+        default=None,
+        description="This stack's use of the shared catalog (`catalog/*.yaml`), over the catalog preset; "
+        "unset: no catalog.",
+    )
 
     @property
     def watched_namespaces(self) -> list[str]:
@@ -161,11 +179,18 @@ def load_stack_config(
             f"pulumi config set --secret --path 'externalClusters.{name}.sasl.password' <password>",
         )
         for name, external in config.external_clusters.items()
-        if external.sasl is not None and "externalClusters" not in secret_keys
+        if external.sasl is not None and not is_secret(f"externalClusters.{name}.sasl.password", secret_keys)
     ]
     if plain_passwords:
         raise ConfigError(plain_passwords, source)
     return config
+
+
+def is_secret(path: str, secret_keys: Collection[str]) -> bool:
+    """Whether the value at ``path`` is encrypted: it, or a key above it, is among ``secret_keys``
+    (paths without the namespace; a whole key when its provenance is not known leaf by leaf)."""
+    parts = path.split(".")
+    return any(".".join(parts[:end]) in secret_keys for end in range(1, len(parts) + 1))
 
 
 def mask_secret_values(
@@ -202,6 +227,4 @@ def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[s
 
 
 def _unknown_key_message(key: str, allowed: list[str]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown config key; allowed keys: {', '.join(allowed)}{hint}"
+    return f"unknown config key; allowed keys: {', '.join(allowed)}{did_you_mean(key, allowed)}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
+
+from .base import json_pattern
 
 _DURATION = re.compile(r"^\s*(?P<number>\d+)\s*(?P<unit>ms|s|m|h|d|w)\s*$")
 _DURATION_MS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
@@ -60,7 +62,33 @@ def parse_size_bytes(value: Any) -> int:
     raise ValueError(f"{value!r} is not a size; use e.g. 512KiB, 1MiB, 10GB or unlimited")
 
 
-DurationMs = Annotated[int, BeforeValidator(parse_duration_ms)]
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+def _unit_schema(title: str, regex: re.Pattern[str], examples: list[Any]) -> dict[str, Any]:
+    # What the BeforeValidator accepts, for editors: a number (-1 = unlimited) or text with a unit.
+    unlimited = "|".join(["-1", *(_any_case(word) for word in sorted(_UNLIMITED_WORDS))])
+    text = json_pattern(regex).removeprefix("^\\s*").removesuffix("\\s*$")
+    return {
+        "title": title,
+        "anyOf": [
+            {"type": "integer", "minimum": UNLIMITED},
+            {"type": "string", "pattern": f"^\\s*({text}|{unlimited})\\s*$"},
+        ],
+        "examples": examples,
+    }
+
+
+DurationMs = Annotated[
+    int,
+    BeforeValidator(parse_duration_ms),
+    WithJsonSchema(_unit_schema("duration", _DURATION, ["500ms", "30s", "15m", "12h", "7d", "2w", "infinite"])),
+]
 """A duration given as ``7d``/``12h``/``30s``/``500ms`` (or milliseconds), stored in milliseconds."""
-SizeBytes = Annotated[int, BeforeValidator(parse_size_bytes)]
+SizeBytes = Annotated[
+    int,
+    BeforeValidator(parse_size_bytes),
+    WithJsonSchema(_unit_schema("size", _SIZE, ["512KiB", "1MiB", "100MB", "10GiB", "unlimited"])),
+]
 """A size given as ``1MiB``/``100MB`` (or bytes), stored in bytes."""

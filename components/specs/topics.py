@@ -5,12 +5,24 @@ Ref: https://strimzi.io/docs/operators/latest/configuring.html#type-KafkaTopic-r
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
-from ..config.resolve import ResolvedTopic
+
+class TopicShape(Protocol):
+    """What the builders need of a topic (a resolved catalog topic or a component's args)."""
+
+    @property
+    def kafka_name(self) -> str: ...
+    @property
+    def partitions(self) -> int: ...
+    @property
+    def replicas(self) -> int: ...
+    @property
+    def config(self) -> Mapping[str, Any]: ...
 
 
-def topic_spec(topic: ResolvedTopic) -> dict[str, Any]:
+def topic_spec(topic: TopicShape) -> dict[str, Any]:
     """``KafkaTopic.spec``: the Kafka name is always explicit, so ``metadata.name`` is free to differ."""
     spec: dict[str, Any] = {"topicName": topic.kafka_name, "partitions": topic.partitions, "replicas": topic.replicas}
     if topic.config:
@@ -18,6 +30,6 @@ def topic_spec(topic: ResolvedTopic) -> dict[str, Any]:
     return spec
 
 
-def topic_config_strings(topic: ResolvedTopic) -> dict[str, str]:
+def topic_config_strings(topic: TopicShape) -> dict[str, str]:
     """The topic config as Kafka's AdminClient takes it (every value a string)."""
     return {key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in topic.config.items()}

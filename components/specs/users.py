@@ -5,10 +5,11 @@ Ref: https://strimzi.io/docs/operators/latest/configuring.html#type-KafkaUser-re
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ..config.acls import AclRule
-from ..config.resolve import ResolvedService
+from ..config.catalog import Quotas
 
 PASSWORD_KEY = "password"
 
@@ -26,21 +27,34 @@ def acl_spec(rule: AclRule) -> dict[str, Any]:
     return {"resource": resource, "operations": list(rule.operations), "host": "*"}
 
 
-def user_spec(service: ResolvedService, pulumi_owned_password: bool) -> dict[str, Any]:
+class UserShape(Protocol):
+    """What the builder needs of a user (a component's args)."""
+
+    @property
+    def user_name(self) -> str: ...
+    @property
+    def authentication(self) -> str: ...
+    @property
+    def acls(self) -> Sequence[AclRule]: ...
+    @property
+    def quotas(self) -> Quotas | None: ...
+
+
+def user_spec(user: UserShape, pulumi_owned_password: bool) -> dict[str, Any]:
     """``KafkaUser.spec``: authentication, the service's ACLs, quotas.
 
     With a Pulumi-owned password the User Operator reads it from a Secret
     (``password.valueFrom.secretKeyRef``); otherwise it generates one.
     """
-    authentication: dict[str, Any] = {"type": service.spec.authentication}
-    if service.spec.authentication == "scram-sha-512" and pulumi_owned_password:
+    authentication: dict[str, Any] = {"type": user.authentication}
+    if user.authentication == "scram-sha-512" and pulumi_owned_password:
         authentication["password"] = {
-            "valueFrom": {"secretKeyRef": {"name": password_secret_name(service.name), "key": PASSWORD_KEY}}
+            "valueFrom": {"secretKeyRef": {"name": password_secret_name(user.user_name), "key": PASSWORD_KEY}}
         }
     spec: dict[str, Any] = {
         "authentication": authentication,
-        "authorization": {"type": "simple", "acls": [acl_spec(rule) for rule in service.acls]},
+        "authorization": {"type": "simple", "acls": [acl_spec(rule) for rule in user.acls]},
     }
-    if service.spec.quotas is not None and service.spec.quotas.to_dict():
-        spec["quotas"] = service.spec.quotas.to_dict()
+    if user.quotas is not None and user.quotas.to_dict():
+        spec["quotas"] = user.quotas.to_dict()
     return spec

@@ -41,14 +41,20 @@ def planned(run: Run, stack: Stack) -> Recording:
     return run(lambda: export_outputs(build_platform(stack)))
 
 
-def test_prod_topics_are_protected_children_of_their_cluster(run: Run, catalog_root: Path) -> None:
+def test_prod_topics_are_protected_children_of_the_catalog_aliased_to_their_cluster(
+    run: Run, catalog_root: Path
+) -> None:
     recording = planned(run, catalog_stack(catalog_root, "prod"))
     (cluster,) = recording.of_type("messaging-platform:kafka:Cluster")
+    (catalog,) = recording.of_type("messaging-platform:kafka:Catalog")
     (kafka,) = recording.of_type("kubernetes:kafka.strimzi.io/v1:Kafka")
     topics = recording.of_type(TOPIC)
+    assert catalog.name == "events-catalog" and not catalog.parent.endswith("Cluster::events")
     assert [t.name for t in topics] == ["events-topic-orders.created.v1", "events-topic-orders.state.v1"]
     for topic in topics:
-        assert topic.parent == cluster.urn
+        assert topic.parent == catalog.urn
+        # Where the topic lived before KafkaCatalog existed: under the cluster, same name.
+        assert topic.urn.replace(catalog.urn.split("::")[2], cluster.urn.split("::")[2]) in topic.aliases
         assert topic.protect and not topic.retain_on_delete
         assert kafka.urn in topic.depends_on
         assert topic.hooks == ("before_update:events-topic-guard",)
@@ -69,8 +75,14 @@ def test_deletion_policy_per_stack_and_per_topic(run: Run, catalog_root: Path) -
 def test_a_renamed_catalog_entry_keeps_its_topic_through_an_alias(run: Run, catalog_root: Path) -> None:
     recording = planned(run, catalog_stack(catalog_root, "prod"))
     renamed = next(t for t in recording.of_type(TOPIC) if t.name == "events-topic-orders.state.v1")
-    # The former URN: same parent and type, the old name (as the engine resolves the alias).
-    assert renamed.aliases == (renamed.urn.replace("::events-topic-orders.state.v1", "::events-topic-orders.state"),)
+    # The former URNs: the old name, under the catalog and under the cluster (its parent before
+    # KafkaCatalog), and the current name under the cluster (as the engine resolves the aliases).
+    under_cluster = renamed.urn.replace("kafka:Catalog$", "kafka:Cluster$")
+    assert set(renamed.aliases) == {
+        under_cluster,
+        renamed.urn.replace("::events-topic-orders.state.v1", "::events-topic-orders.state"),
+        under_cluster.replace("::events-topic-orders.state.v1", "::events-topic-orders.state"),
+    }
     assert renamed.inputs["spec"]["topicName"] == "orders.state"
     assert renamed.inputs["metadata"]["name"] == "orders.state"
 
@@ -213,3 +225,104 @@ def test_replacement_guard_lets_pulumi_destroy_delete_a_topic_declared_unchanged
 
 def test_replacement_guard_lets_a_topic_removed_from_the_catalog_go() -> None:
     assert topic_replacement_problems(PULUMI_KAFKA_TOPIC, None) == []
+
+
+def test_external_password_is_checked_leaf_by_leaf(catalog_root: Path) -> None:
+    """An encrypted username beside a plain-text password does not make the password a secret."""
+    from messaging_platform.config import ConfigError, load_stack
+
+    raw = {"environment": "prod", "externalClusters": EXTERNAL, "catalog": {}}
+    with pytest.raises(ConfigError, match="must be a Pulumi secret"):
+        load_stack(raw, catalog_root, secret_keys={"externalClusters.legacy.sasl.username"})
+    assert load_stack(raw, catalog_root, secret_keys={"externalClusters.legacy.sasl.password"}).catalog is not None
+
+
+def code_catalog(target: str = "strimzi") -> tuple[Callable[[], None], dict[str, object]]:
+    """A program declaring a cluster and a catalog in code, and what it exposes to assertions."""
+    from messaging_platform import (
+        ExternalKafkaCluster,
+        ExternalKafkaClusterArgs,
+        KafkaCatalog,
+        KafkaCatalogArgs,
+        KafkaCluster,
+        KafkaClusterArgs,
+        ServiceArgs,
+        TopicArgs,
+    )
+    from messaging_platform.config import ExternalClusterConfig, cluster_config
+
+    exposed: dict[str, object] = {}
+
+    def program() -> None:
+        cluster: KafkaCluster | ExternalKafkaCluster
+        if target == "strimzi":
+            cluster = KafkaCluster("events", KafkaClusterArgs(config=cluster_config("prod")))
+        else:
+            config = ExternalClusterConfig.model_validate({**EXTERNAL["legacy"], "sasl": None})
+            cluster = ExternalKafkaCluster("legacy", ExternalKafkaClusterArgs(config=config))
+        catalog = KafkaCatalog(f"{target}-catalog", KafkaCatalogArgs(target=cluster))
+        catalog.add_topic(TopicArgs(name="orders.created.v1", domain="orders", partitions=6, replicas=3))
+        catalog.add_topic({"name": "orders.state.v1", "domain": "orders", "partitions": 3, "replicas": 3,
+                           "cleanupPolicy": "compact", "deletion": "protect"})  # fmt: skip
+        exposed["service"] = catalog.add_service(
+            ServiceArgs(name="order-service", domain="orders", produces=["orders.created.v1"])
+        )
+        exposed["catalog"] = catalog
+
+    return program, exposed
+
+
+@pytest.mark.parametrize("target", ["strimzi", "external"])
+def test_topics_and_services_added_in_code_land_on_either_backend(run: Run, target: str) -> None:
+    program, exposed = code_catalog(target)
+    recording = run(program)
+    (catalog,) = recording.of_type("messaging-platform:kafka:Catalog")
+    topic_type = TOPIC if target == "strimzi" else "kafka:index/topic:Topic"
+    topics = {t.name: t for t in recording.of_type(topic_type)}
+    prefix = "events" if target == "strimzi" else "legacy"
+    assert set(topics) == {f"{prefix}-topic-orders.created.v1", f"{prefix}-topic-orders.state.v1"}
+    assert all(t.parent == catalog.urn for t in topics.values())
+    assert topics[f"{prefix}-topic-orders.state.v1"].protect
+    assert not topics[f"{prefix}-topic-orders.created.v1"].protect
+    grants = (
+        {(r["resource"]["name"], op) for u in recording.of_type(USER)
+         for r in u.inputs["spec"]["authorization"]["acls"] for op in r["operations"]}
+        if target == "strimzi"
+        else {(a.inputs["aclResourceName"], a.inputs["aclOperation"]) for a in recording.of_type("kafka:index/acl:Acl")}
+    )  # fmt: skip
+    assert grants == {("orders.created.v1", "Describe"), ("orders.created.v1", "Write")}
+
+
+@pytest.mark.parametrize(
+    ("call", "args", "fragment"),
+    [
+        ("add_topic", {"name": "orders.big.v1", "domain": "orders", "partitions": 3, "replicas": 5},
+         "add_topic('orders.big.v1').replicas: topic 'orders.big.v1' asks for 5 replicas but cluster 'events' has 3"),
+        ("add_topic", {"name": "orders.isr.v1", "domain": "orders", "partitions": 3, "replicas": 3,
+                       "minInsyncReplicas": 3}, "needs min.insync.replicas below its 3 replicas"),
+        ("add_topic", {"name": "orders_created.v1", "domain": "orders", "partitions": 3, "replicas": 3},
+         "collides with 'orders.created.v1'"),
+        ("add_topic", {"name": "orders.created.v1", "domain": "orders", "partitions": 3, "replicas": 3},
+         "declares a topic this catalog already has"),
+        ("add_topic", {"name": "orders.typo.v1", "domain": "orders", "partitions": 3, "replica": 3},
+         "add_topic('orders.typo.v1').replica: unknown key 'replica'"),
+        ("add_service", {"name": "reader", "domain": "orders", "consumes": [{"topic": "orders.created", "group": "g"}]},
+         "is not a catalog topic; did you mean 'orders.created.v1'?"),
+        ("add_service", {"name": "thief", "domain": "billing", "produces": [{"prefix": "orders."}]},
+         "billing"),
+    ],
+)  # fmt: skip
+def test_code_declarations_get_the_catalog_files_checks(run: Run, call: str, args: dict[str, object], fragment: str) -> None:
+    from messaging_platform import KafkaCatalog, KafkaCatalogArgs, KafkaCluster, KafkaClusterArgs
+    from messaging_platform.config import ConfigError, cluster_config
+
+    def program() -> None:
+        cluster = KafkaCluster("events", KafkaClusterArgs(config=cluster_config("prod")))
+        catalog = KafkaCatalog("events-catalog", KafkaCatalogArgs(target=cluster))
+        catalog.add_topic({"name": "orders.created.v1", "domain": "orders", "partitions": 6, "replicas": 3})
+        getattr(catalog, call)(args)
+
+    with pytest.raises(ConfigError) as error:
+        run(program)
+    assert fragment in str(error.value)
+    assert str(error.value).startswith("KafkaCatalog 'events-catalog")

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from messaging_platform import KafkaCluster, Stack, StrimziOperator, build_platform, export_outputs
+from messaging_platform import (
+    KafkaCluster,
+    KafkaClusterArgs,
+    Stack,
+    StrimziOperator,
+    StrimziOperatorArgs,
+    build_platform,
+    export_outputs,
+)
 from messaging_platform.strimzi import CRDS_URL, HELM_CHART, WAIT_FOR_ANNOTATION
 from messaging_platform_tools.offline.engine import DuplicateUrnError, Recording
 from tests.conftest import stack_config
@@ -23,7 +31,7 @@ def prod_platform(run: Run) -> Recording:
 
 def test_operator_installs_crds_then_the_chart_without_its_crds(run: Run) -> None:
     config = stack_config("prod")
-    recording = run(lambda: StrimziOperator("strimzi", config.operator, ["kafka"]))
+    recording = run(lambda: StrimziOperator("strimzi", StrimziOperatorArgs(config.operator, ["kafka"])))
     (component,) = recording.of_type("messaging-platform:strimzi:Operator")
     (crds,) = recording.of_type("kubernetes:yaml/v2:ConfigFile")
     (release,) = recording.of_type("kubernetes:helm.sh/v3:Release")
@@ -42,7 +50,7 @@ def test_operator_installs_crds_then_the_chart_without_its_crds(run: Run) -> Non
 
 def test_operator_leaves_crds_alone_when_not_managing_them(run: Run) -> None:
     operator = stack_config("dev").operator.model_copy(update={"manage_crds": False})
-    recording = run(lambda: StrimziOperator("strimzi", operator, ["kafka"]))
+    recording = run(lambda: StrimziOperator("strimzi", StrimziOperatorArgs(operator, ["kafka"])))
     assert recording.of_type("kubernetes:yaml/v2:ConfigFile") == []
 
 
@@ -104,8 +112,8 @@ def test_two_clusters_with_one_name_are_refused_like_the_real_engine(run: Run) -
     cluster = stack_config("dev").clusters["events"]
 
     def program() -> None:
-        KafkaCluster("events", cluster)
-        KafkaCluster("events", cluster)
+        KafkaCluster("events", KafkaClusterArgs(cluster))
+        KafkaCluster("events", KafkaClusterArgs(cluster))
 
     with pytest.raises(DuplicateUrnError):
         run(program)

@@ -131,6 +131,9 @@ class PulumiProjectCopy:
                 "--out",
                 str(out),
                 "--quiet",
+                # The copy does not sit beside shared/, where plan finds the CRDs by default.
+                "--crds",
+                str(PROJECT_DIR.parent / "shared" / "strimzi-1.2.0" / "crds"),
             ],
             capture_output=True,
             text=True,

@@ -18,10 +18,14 @@ from tests.conftest import CRD_DIR, PROJECT_DIR, STACKS
 PLAN_KEYS = {"urn", "type", "name", "parent", "custom", "protect", "retainOnDelete", "dependsOn", "inputs"}
 
 
-def copy_project(tmp_path: Path, stack_yaml: str | None = None, program: str | None = None) -> Path:
-    """A throwaway copy of this project, optionally with another dev stack file or program."""
+def copy_project(tmp_path: Path, stack_yaml: str | None = None, program: str | None = None,
+                 beside_shared: bool = True) -> Path:  # fmt: skip
+    """A throwaway copy of this project, optionally with another dev stack file or program; beside
+    ``shared/`` (the Strimzi CRDs plan finds by default) unless ``beside_shared`` is false."""
     target = tmp_path / "project"
     target.mkdir()
+    if beside_shared:
+        (tmp_path / "shared").symlink_to(PROJECT_DIR.parent / "shared", target_is_directory=True)
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.dev.yaml"):
         shutil.copy(PROJECT_DIR / name, target / name)
     shutil.copytree(PROJECT_DIR / "catalog", target / "catalog")
@@ -36,20 +40,22 @@ def copy_project(tmp_path: Path, stack_yaml: str | None = None, program: str | N
 def test_plan_succeeds_and_writes_plan_and_manifests(
     stack: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    folder = tmp_path / "out"
     code = main(
-        ["plan", "--stack", stack, "--out", str(tmp_path), "--project-dir", str(PROJECT_DIR), "--crds", str(CRD_DIR)]
+        ["plan", "--stack", stack, "--out", str(folder), "--project-dir", str(PROJECT_DIR), "--crds", str(CRD_DIR)]
     )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "messaging-platform:kafka:Cluster  events" in out
     assert "0 violation(s)" in out
-    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert f"wrote {folder}: plan.json, " in out and "pending.yaml lists 6 secret(s)" in out
+    plan = json.loads((folder / "plan.json").read_text())
     assert (plan["project"], plan["stack"]) == ("messaging-platform", stack)
     assert all(set(resource) >= PLAN_KEYS for resource in plan["resources"])
     assert [r["urn"] for r in plan["resources"]] == sorted(r["urn"] for r in plan["resources"])
-    kafka = yaml.safe_load((tmp_path / "manifests" / "kafka" / "kafka-events.yaml").read_text())
+    kafka = yaml.safe_load((folder / "manifests" / "kafka" / "kafka-events.yaml").read_text())
     assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
-    release = yaml.safe_load((tmp_path / "manifests" / "helm" / "strimzi.yaml").read_text())
+    release = yaml.safe_load((folder / "helm" / "strimzi.yaml").read_text())
     assert (release["chart"], release["version"]) == ("oci://quay.io/strimzi-helm/strimzi-kafka-operator", "1.2.0")
     assert "values" in release
 
@@ -103,23 +109,41 @@ def test_a_custom_resource_strimzi_would_reject_fails_with_exit_1(
     assert "KafkaTopic kafka/orders: spec.partitions: 0 is less than the minimum of 1" in out
 
 
-def test_without_crds_validation_is_skipped_and_said(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_without_crds_plan_fails_with_exit_2_and_says_how_to_pass_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("MESSAGING_PLATFORM_CRDS", raising=False)
-    project_dir = copy_project(tmp_path)  # no ../shared next to the copy
-    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "o")]) == 0
-    assert "CRD validation skipped" in capsys.readouterr().out
+    project_dir = copy_project(tmp_path, beside_shared=False)
+    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "o")]) == 2
+    error = capsys.readouterr().err
+    assert "error: no Strimzi CRD directory, so Strimzi objects cannot be validated" in error
+    assert "pass --crds DIR or set MESSAGING_PLATFORM_CRDS=DIR" in error
+    assert "To go on without validation, pass --skip-schema-validation" in error
+    assert not (tmp_path / "o").exists()
+
+
+def test_skip_schema_validation_plans_without_crds_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MESSAGING_PLATFORM_CRDS", raising=False)
+    project_dir = copy_project(tmp_path, beside_shared=False)
+    out_dir = str(tmp_path / "o")
+    assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", out_dir,
+                 "--skip-schema-validation"]) == 0  # fmt: skip
+    captured = capsys.readouterr()
+    assert "warning: schema validation skipped (--skip-schema-validation): no Strimzi object" in captured.err
+    assert "CRD validation:" not in captured.out
 
 
 def test_crd_directory_can_come_from_the_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     monkeypatch.setenv("MESSAGING_PLATFORM_CRDS", str(CRD_DIR))
-    project_dir = copy_project(tmp_path)
+    project_dir = copy_project(tmp_path, beside_shared=False)
     assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(tmp_path / "o")]) == 0
     assert f"checked strictly against {CRD_DIR}" in capsys.readouterr().out
 
 
-def test_secret_values_never_reach_plan_json_or_manifests(tmp_path: Path) -> None:
+def test_secret_values_never_reach_plan_json_or_the_plan_folder(tmp_path: Path) -> None:
     program = (
         "import pulumi, pulumi_kubernetes as k8s\n"
         "k8s.core.v1.Secret('creds', metadata={'name': 'creds', 'namespace': 'kafka'},\n"
@@ -131,8 +155,9 @@ def test_secret_values_never_reach_plan_json_or_manifests(tmp_path: Path) -> Non
     assert main(["plan", "-s", "dev", "-q", "--project-dir", str(project_dir), "--out", str(out)]) == 0
     written = [p.read_text() for p in out.rglob("*") if p.is_file()]
     assert written and not any("hunter2" in text for text in written)
-    secret = yaml.safe_load((out / "manifests" / "kafka" / "secret-creds.yaml").read_text())
-    assert secret["stringData"] == {"password": "[secret]"}
+    assert not (out / "manifests" / "kafka" / "secret-creds.yaml").exists()
+    pending = yaml.safe_load((out / "pending.yaml").read_text())
+    assert pending["secrets"] == [{"resource": "creds", "namespace": "kafka", "name": "creds", "keys": ["password"]}]
     assert json.loads((out / "plan.json").read_text())["outputs"]["token"] == "[secret]"
 
 
@@ -180,4 +205,4 @@ def test_the_tooling_refuses_an_sdk_release_it_was_not_tested_with(
     assert cli.main(["plan", "--stack", "dev", "--project-dir", str(PROJECT_DIR), "--quiet"]) == cli.EXIT_INPUT
     error = capsys.readouterr().err
     assert "was tested with pulumi 3.0.0, but 3.272.0 is installed" in error
-    assert "the component library itself works with any pulumi 3.x" in error
+    assert "the component library itself works with any pulumi >=3.260,<4" in error

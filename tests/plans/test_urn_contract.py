@@ -8,7 +8,7 @@ import pytest
 
 from messaging_platform_tools.offline.runner import PlanResult
 
-from .urn_contract import broken, contracted, read_contract
+from .urn_contract import broken, contracted, read_contract, read_former
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod", "external"])
@@ -16,6 +16,24 @@ def test_every_contracted_urn_is_planned_or_aliased(stack_plans: dict[str, PlanR
     missing, unlisted = broken(stack_plans[stack].recording, read_contract(stack))
     assert not missing, f"renamed without an alias (the engine would delete and recreate them): {missing}"
     assert not unlisted, f"new URNs: add them with `python -m tests.plans.urn_contract`: {unlisted}"
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "external"])
+def test_urns_of_earlier_releases_stay_aliased(stack_plans: dict[str, PlanResult], stack: str) -> None:
+    """Moving topics and users under KafkaCatalog replaced nothing: every URN a stack deployed
+    before has a planned resource that claims it as an alias (a URN a deployed stack holds and no
+    resource claims would be deleted, and the new one created)."""
+    resources = contracted(stack_plans[stack].recording.resources)
+    claimed = {alias: r.urn for r in resources for alias in r.aliases} | {r.urn: r.urn for r in resources}
+    former = read_former(stack)
+    assert former, "no URNs of earlier releases recorded"
+    assert [urn for urn in former if urn not in claimed] == []
+    # Each former URN is claimed by exactly one resource of the same type and name.
+    for urn in former:
+        assert claimed[urn].rsplit("::", 1)[-1] == urn.rsplit("::", 1)[-1]
+        assert claimed[urn].split("::")[2].rsplit("$", 1)[-1] == urn.split("::")[2].rsplit("$", 1)[-1]
+    owners = [claimed[urn] for urn in former]
+    assert len(owners) == len(set(owners)), "two former URNs claimed by one resource"
 
 
 def test_a_rename_without_an_alias_breaks_the_contract(stack_plans: dict[str, PlanResult]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,8 +9,7 @@ import yaml
 
 from messaging_platform_tools.cli import main
 from messaging_platform_tools.offline.check import check_files
-from messaging_platform_tools.offline.plan import write_manifests
-from messaging_platform_tools.offline.runner import PlanResult
+from messaging_platform_tools.offline.runner import PlanResult, write_plan
 from tests.conftest import CRD_DIR, STRIMZI_DIR
 from tests.policies.conftest import sound_platform
 
@@ -215,9 +213,8 @@ def test_prod_flags_bad_topics_clusters_and_users_by_rule_id(capsys: pytest.Capt
 def test_prod_passes_the_sound_production_platform_this_project_plans(
     stack_plans: dict[str, PlanResult], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_manifests(stack_plans["prod"].recording, tmp_path)
-    shutil.rmtree(tmp_path / "helm")
-    assert main(["check", "--env", "prod", "--crds", str(CRD_DIR), str(tmp_path)]) == 0
+    write_plan(stack_plans["prod"], tmp_path / "plan")
+    assert main(["check", "--env", "prod", "--crds", str(CRD_DIR), str(tmp_path / "plan" / "manifests")]) == 0
     out = capsys.readouterr().out
     assert "0 error(s); policies (prod): 0 mandatory, 0 advisory" in out
 

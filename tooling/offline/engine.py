@@ -80,6 +80,7 @@ class _RecordingMonitor(mocks.MockMonitor):
         super().__init__(resource_mocks)
         self.recording = recording
         self._seen: set[str] = set()
+        self._alias_map: dict[str, tuple[str, ...]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The URN the engine gives: the parent's whole type chain, the root stack left out.
@@ -125,7 +126,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 depends_on=tuple(sorted(set(request.dependencies))),
-                aliases=tuple(sorted(_alias_urns(request, self.make_urn))),
+                aliases=tuple(sorted(self._aliases(urn, request))),
                 hooks=tuple(sorted(_hook_names(request))),
                 wire_inputs=inputs,
             )
@@ -133,6 +134,27 @@ class _RecordingMonitor(mocks.MockMonitor):
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state)
+
+    def _aliases(self, urn: str, request: Any) -> set[str]:
+        """Former URNs of a resource: its own alias specs, and for every former URN of its parent the
+        child's URN under it, as the engine derives them (``generateAliases`` and
+        ``inheritedChildAlias`` in pkg/resource/deploy/step_generator.go; a child named
+        ``<parent name>-x`` follows its parent's former name). The engine uses the parent alias
+        that matched state; a plan has no state, so it lists every candidate."""
+        own = _alias_urns(request, self.make_urn)
+        aliases = set(own)
+        parent_name = request.parent.rsplit("::", 1)[-1] if request.parent else ""
+        for parent_alias in self._alias_map.get(request.parent, ()) if request.parent else ():
+            former_parent_name = parent_alias.rsplit("::", 1)[-1]
+            for alias in [urn, *own]:
+                type_, name = alias.split("::")[2].rsplit("$", 1)[-1], alias.rsplit("::", 1)[-1]
+                if name.startswith(parent_name):
+                    name = former_parent_name + name[len(parent_name) :]
+                aliases.add(self.make_urn(parent_alias, type_, name))
+        aliases.discard(urn)
+        if aliases:
+            self._alias_map[urn] = tuple(sorted(aliases))
+        return aliases
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Keep the stack's outputs (components' outputs need no record)."""

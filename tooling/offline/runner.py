@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,8 @@ from messaging_platform.policy.model import plain
 
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
 from .engine import STACK_TYPE, Recording, run_main
-from .plan import kubernetes_objects, plan_json, write_manifests
+from .output import replace_folder
+from .plan import HELM_DIR, MANIFESTS_DIR, PlanLayout, kubernetes_objects, plan_layout
 from .project import PulumiProject
 
 
@@ -59,12 +59,9 @@ def policy_findings(recording: Recording, environment: str, project_dir: Path) -
     return evaluate(views, settings)
 
 
-def write_plan(result: PlanResult, out_dir: Path) -> list[Path]:
-    """Write ``plan.json`` and ``manifests/`` (replacing an earlier plan's manifests)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    plan_file = out_dir / "plan.json"
-    plan_file.write_text(plan_json(result.recording))
-    manifests = out_dir / "manifests"
-    if manifests.exists():
-        shutil.rmtree(manifests)
-    return [plan_file, *write_manifests(result.recording, manifests)]
+def write_plan(result: PlanResult, out_dir: Path, *, force: bool = False) -> PlanLayout:
+    """Replace ``out_dir`` with the plan folder (see :func:`plan_layout` for its files), whole or not at
+    all; a folder ``plan`` did not write is replaced only with ``force`` (see :mod:`.output`)."""
+    layout = plan_layout(result.recording)
+    replace_folder(out_dir, layout.files, folders=(MANIFESTS_DIR, HELM_DIR), force=force)
+    return layout

@@ -1,58 +1,94 @@
-"""Strict validation of custom resources against CustomResourceDefinition schemas.
+"""Validation of custom resources as the API server validates them on create, strictly.
+
+For each object: its ``metadata`` (:mod:`.object_meta`), its CRD version's OpenAPI schema and the
+schema's CEL rules (:mod:`.cel_rules`), on the object as the API server sees it after decoding:
+``null`` for a field that is not ``nullable`` is dropped (or replaced by the field's ``default``),
+then defaults are applied (Ref:
+https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting-and-nullable,
+"Null values for fields that either don't specify the nullable flag, or give it a false value, will
+be pruned before defaulting happens. If a default is present, it will be applied.";
+k8s.io/apiextensions-apiserver v0.36.3 pkg/apiserver/schema/defaulting, ``PruneNonNullableNullsWithoutDefaults``
+and ``Default``). A null list item is not dropped, so it fails its schema's type.
 
 The API server prunes unknown fields silently; ``kubectl --validate=strict`` (and this module)
 reports them instead. Every object schema that declares ``properties`` is closed unless it says
 ``x-kubernetes-preserve-unknown-fields``. ``x-kubernetes-int-or-string`` and ``nullable`` are
-honoured. CEL rules (``x-kubernetes-validations``) are not evaluated here.
+honoured. As in the API server, CEL rules run only when the schema and metadata checks found no
+error of a blocking kind (wrong type, unsupported enum value, missing required field, too long,
+too many), and otherwise one error says that they did not (Ref: pkg/registry/customresource/strategy.go,
+``hasBlockingErr``).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
+
+from .cel_rules import CelValidator, RuleSite
+from .object_meta import UNDECODABLE, validate_object_meta
 
 # libyaml's loader when PyYAML was built with it: the Kafka CRD alone is 5,700 lines.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Ref: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+SCHEMA_RULE = "crd-schema"
+CEL_RULE = "crd-cel"
+METADATA_RULE = "object-metadata"
+# JSON Schema keywords whose failures the API server reports as FieldValueTypeInvalid, NotSupported,
+# Required, TooLong or TooMany: the kinds that keep CEL rules from running.
+_BLOCKING_KEYWORDS = frozenset({"type", "enum", "required", "maxLength", "maxItems", "maxProperties"})
+_BLOCKING_METADATA = ("Required value", "Too long")
+_CEL_NOT_RUN = ("Invalid value: null: some validation rules were not checked because the object was invalid; "
+                "correct the existing errors to complete validation")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class SchemaViolation:
-    """One way an object breaks its CRD schema."""
+    """One way an object breaks its CRD: schema, CEL rule or metadata (``rule`` says which)."""
 
     kind: str
     namespace: str
     name: str
     path: str
     message: str
+    rule: str = SCHEMA_RULE
+    """``crd-schema``, ``crd-cel`` or ``object-metadata``."""
 
     def __str__(self) -> str:
         where = f"{self.namespace}/{self.name}" if self.namespace else self.name
         return f"{self.kind} {where}: {self.path or '(root)'}: {self.message}"
 
 
-class CrdSchemas:
-    """The schemas of a set of CRDs, keyed by ``(apiVersion, kind)``."""
+@dataclass(frozen=True)
+class CrdVersion:
+    """One served version of a CRD: what validates its objects."""
 
-    def __init__(self, validators: dict[tuple[str, str], Draft202012Validator], groups: set[str]) -> None:
-        self._validators = validators
+    schema: dict[str, Any]
+    """The version's ``openAPIV3Schema`` as written."""
+    validator: Draft202012Validator
+    cel: CelValidator | None
+    namespaced: bool
+
+
+class CrdSchemas:
+    """The served versions of a set of CRDs, keyed by ``(apiVersion, kind)``."""
+
+    def __init__(self, versions: dict[tuple[str, str], CrdVersion], groups: set[str]) -> None:
+        self._versions = versions
         self.groups = groups
 
     @classmethod
     @functools.cache
     def load(cls, directory: Path) -> CrdSchemas:
-        """Read every CustomResourceDefinition in ``directory`` (``*.yaml``); cached per directory."""
-        validators: dict[tuple[str, str], Draft202012Validator] = {}
+        """Read every CustomResourceDefinition in ``directory`` (``*.yaml``) and compile its CEL rules;
+        cached per directory for the life of the process."""
+        versions: dict[tuple[str, str], CrdVersion] = {}
         groups: set[str] = set()
         for path in sorted(directory.glob("*.yaml")):
             for document in yaml.load_all(path.read_text(), Loader=_LOADER):
@@ -63,48 +99,141 @@ class CrdSchemas:
                 for version in spec["versions"]:
                     if not version.get("served", False):
                         continue
-                    schema = strict_schema(version["schema"]["openAPIV3Schema"])
+                    schema = version["schema"]["openAPIV3Schema"]
                     key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
-                    validators[key] = Draft202012Validator(schema)
-        if not validators:
+                    versions[key] = CrdVersion(
+                        schema=schema,
+                        validator=Draft202012Validator(strict_schema(schema)),
+                        cel=CelValidator.from_schema(schema),
+                        namespaced=spec.get("scope", "Namespaced") == "Namespaced",
+                    )
+        if not versions:
             raise FileNotFoundError(f"no CustomResourceDefinitions found in {directory}")
-        return cls(validators, groups)
+        return cls(versions, groups)
 
     @property
     def kinds(self) -> list[tuple[str, str]]:
         """Every served ``(apiVersion, kind)``."""
-        return sorted(self._validators)
+        return sorted(self._versions)
+
+    @property
+    def cel_rules(self) -> list[tuple[str, str, RuleSite]]:
+        """Every CEL rule of every served version: ``(apiVersion, kind, site)``."""
+        return [(api, kind, site) for (api, kind), v in sorted(self._versions.items()) if v.cel for site in v.cel.sites]
+
+    @property
+    def skipped_cel_rules(self) -> list[tuple[str, str, RuleSite]]:
+        """The CEL rules an offline check cannot evaluate (transition rules, missing library functions)."""
+        return [(api, kind, site) for api, kind, site in self.cel_rules if site.rule.program is None]
 
     def covers(self, obj: Mapping[str, Any]) -> bool:
         """Whether the object belongs to one of these CRDs' API groups."""
         return str(obj.get("apiVersion", "")).split("/")[0] in self.groups
 
     def validate(self, obj: Mapping[str, Any]) -> list[SchemaViolation]:
-        """Every schema violation of one object (empty when valid)."""
+        """Every violation of one object (empty when the API server would accept it)."""
         kind = str(obj.get("kind", "?"))
-        metadata = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
-        assert isinstance(metadata, Mapping)
-        name, namespace = str(metadata.get("name", "?")), str(metadata.get("namespace", ""))
+        metadata = obj.get("metadata")
+        shown = metadata if isinstance(metadata, Mapping) else {}
+        name, namespace = str(shown.get("name") or "?"), str(shown.get("namespace") or "")
 
-        def violation(path: str, message: str) -> SchemaViolation:
-            return SchemaViolation(kind, namespace, name, path, message)
+        def violation(path: str, message: str, rule: str = SCHEMA_RULE) -> SchemaViolation:
+            return SchemaViolation(kind, namespace, name, path, message, rule)
 
-        validator = self._validators.get((str(obj.get("apiVersion")), kind))
-        if validator is None:
+        version = self._versions.get((str(obj.get("apiVersion")), kind))
+        if version is None:
             served = ", ".join(f"{v} {k}" for v, k in self.kinds if k == kind) or "none"
             return [violation("apiVersion", f"{obj.get('apiVersion')} {kind} is not served (served: {served})")]
-        violations = [violation(path, message) for path, message in _metadata_problems(metadata)]
-        for error in sorted(
-            validator.iter_errors(dict(obj)), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-        ):
-            violations.append(violation(_path(error.absolute_path), error.message))
+        meta_problems = validate_object_meta(metadata, version.namespaced)
+        violations = [violation(path, message, METADATA_RULE) for path, message in meta_problems]
+        view = api_server_view(obj, version.schema)
+        if not isinstance(view.get("metadata"), Mapping):  # metadata errors are reported above
+            view.pop("metadata", None)
+        errors = sorted(version.validator.iter_errors(view), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+        violations += [violation(_path(error.absolute_path), error.message) for error in errors]
+        if version.cel is not None:
+            if any(map(_blocks_cel, errors)) or any(map(_blocks_cel_meta, meta_problems)):
+                violations.append(violation("", _CEL_NOT_RUN, CEL_RULE))
+            else:
+                violations += [violation(path, message, CEL_RULE) for path, message in version.cel.validate(view)]
         return violations
+
+
+def api_server_view(obj: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``obj`` as the API server validates it: each ``null`` that its (non-``nullable``)
+    field's schema has no ``default`` for dropped, then defaults applied."""
+    view = copy.deepcopy(dict(obj))
+    _prune_nulls(view, schema)
+    _default(view, schema)
+    return view
+
+
+def _field_schema(key: str, schema: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if schema is None:
+        return None
+    if key in schema.get("properties", {}):
+        declared: Mapping[str, Any] = schema["properties"][key]
+        return declared
+    additional = schema.get("additionalProperties")
+    return additional if isinstance(additional, Mapping) else None
+
+
+def _prune_nulls(value: Any, schema: Mapping[str, Any] | None) -> None:
+    # Ref: defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults (map entries only).
+    if isinstance(value, dict):
+        for key in list(value):
+            sub = _field_schema(key, schema)
+            if value[key] is None and sub is not None and not sub.get("nullable") and "default" not in sub:
+                del value[key]
+            else:
+                _prune_nulls(value[key], sub)
+    elif isinstance(value, list):
+        items = schema.get("items") if schema is not None else None
+        for item in value:
+            _prune_nulls(item, items if isinstance(items, Mapping) else None)
+
+
+def _default(value: Any, schema: Mapping[str, Any] | None) -> None:
+    # Ref: defaulting/algorithm.go Default.
+    if schema is None:
+        return
+    properties: Mapping[str, Any] = schema.get("properties", {})
+    additional = schema.get("additionalProperties")
+    if isinstance(value, dict):
+        for key, prop in properties.items():
+            if "default" in prop and (key not in value or (value[key] is None and not prop.get("nullable"))):
+                value[key] = copy.deepcopy(prop["default"])
+        for key in value:
+            if key in properties:
+                _default(value[key], properties[key])
+            elif isinstance(additional, Mapping):
+                if value[key] is None and not additional.get("nullable"):
+                    value[key] = copy.deepcopy(additional.get("default"))
+                _default(value[key], additional)
+    elif isinstance(value, list) and isinstance(items := schema.get("items"), Mapping):
+        for index, item in enumerate(value):
+            if item is None and not items.get("nullable"):
+                value[index] = copy.deepcopy(items.get("default"))
+            _default(value[index], items)
+
+
+def _blocks_cel_meta(problem: tuple[str, str]) -> bool:
+    return problem[1].startswith(_BLOCKING_METADATA) or UNDECODABLE in problem[1]
+
+
+def _blocks_cel(error: ValidationError) -> bool:
+    if error.validator == "anyOf":  # x-kubernetes-int-or-string: a type error
+        return all(sub.validator == "type" for sub in error.context or ())
+    return error.validator in _BLOCKING_KEYWORDS
 
 
 def strict_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     """A JSON Schema equivalent of a structural CRD schema that rejects unknown fields."""
     result = copy.deepcopy(dict(schema))
     _tighten(result)
+    if "properties" in result:  # the API server keeps these at a resource's root whether declared or not
+        for name, kind in (("apiVersion", "string"), ("kind", "string"), ("metadata", "object")):
+            result["properties"].setdefault(name, {"type": kind})
     return result
 
 
@@ -115,7 +244,7 @@ def _tighten(node: dict[str, Any]) -> None:
         node.pop("type", None)
         node["anyOf"] = [{"type": "integer"}, {"type": "string"}]
     preserve = node.pop("x-kubernetes-preserve-unknown-fields", False)
-    node.pop("x-kubernetes-validations", None)
+    node.pop("x-kubernetes-validations", None)  # evaluated by cel_rules
     if node.pop("nullable", False) and "type" in node:
         node["type"] = [node["type"], "null"]
     if node.get("type") == "object" and "properties" in node and not preserve:
@@ -130,24 +259,6 @@ def _children(node: dict[str, Any]) -> Iterable[dict[str, Any]]:
             yield node[key]
     for key in ("anyOf", "oneOf", "allOf"):
         yield from (v for v in node.get(key, []) if isinstance(v, dict))
-
-
-def _metadata_problems(metadata: Mapping[str, Any]) -> list[tuple[str, str]]:
-    problems = []
-    name = metadata.get("name")
-    if not isinstance(name, str) or not name:
-        problems.append(("metadata.name", "is required"))
-    elif len(name) > 253 or not _DNS_SUBDOMAIN.match(name):
-        problems.append(("metadata.name", f"'{name}' is not a valid Kubernetes name (lowercase DNS-1123 subdomain)"))
-    for key in ("labels", "annotations"):
-        values = metadata.get(key) or {}
-        if not isinstance(values, Mapping):
-            problems.append((f"metadata.{key}", "must be a map of strings"))
-            continue
-        for label, value in values.items():
-            if not isinstance(value, str):
-                problems.append((f"metadata.{key}.{label}", f"{value!r} is not a string"))
-    return problems
 
 
 def _path(parts: Iterable[Any]) -> str:

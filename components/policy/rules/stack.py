@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from ...invariants import metric_name, replicas_problem
 from ..facts import acl_facts, clusters, topic_facts
 from ..model import ResourceView, known
 from ..registry import stack_rule
@@ -25,8 +26,9 @@ def topic_replicas_within_brokers(resources: Sequence[ResourceView], config: Map
             continue
         cluster = found.get((topic.namespace, topic.cluster))
         brokers = cluster.replicas_with_role("broker") if cluster else None
-        if isinstance(brokers, int) and topic.replicas > brokers:
-            yield resource, f"replicas {topic.replicas} exceeds the {brokers} broker(s) of cluster '{topic.cluster}'"
+        problem = replicas_problem(topic.replicas, brokers) if isinstance(brokers, int) else None
+        if problem:
+            yield resource, f"topic {problem.replace('the cluster', f'cluster {topic.cluster!r}')}"
 
 
 @stack_rule(
@@ -69,7 +71,7 @@ def unique_topic_names(resources: Sequence[ResourceView], config: Mapping[str, A
         if topic is None or not known(topic.name):
             continue
         scope = (topic.namespace, topic.cluster)
-        key = (*scope, str(topic.name).replace(".", "_"))
+        key = (*scope, metric_name(str(topic.name)))
         if key in seen:
             other = topic_facts(seen[key])
             same = other is not None and other.name == topic.name

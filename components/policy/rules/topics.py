@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ...invariants import min_insync_problem
 from ...topic_config import as_int, cleanup_policies, topic_config_problems
 from ..facts import EXTERNAL_TOPIC, TOPIC, TopicFacts, topic_facts
 from ..model import ResourceView, known
@@ -108,8 +109,9 @@ def topic_min_insync_replicas(resource: ResourceView, config: Mapping[str, Any])
         return
     if isr < config["minInsyncReplicas"]:
         yield f"min.insync.replicas {isr} is below {config['minInsyncReplicas']}"
-    if replicas is not None and ((replicas > 1 and isr >= replicas) or isr > replicas):
-        yield f"min.insync.replicas {isr} must be below the replica count {replicas}"
+    problem = min_insync_problem(isr, replicas) if replicas is not None else None
+    if problem:
+        yield f"min.insync.replicas {isr}: topic {problem}"
 
 
 @resource_rule(
