@@ -234,15 +234,16 @@ def _invalid(schema_type: str, detail: str) -> str:
     return f'Invalid value: "{schema_type}": {detail}'
 
 
-# cel-cpp's words for the runtime errors a rule can hit, and cel-go's (the API server's) for them.
+# cel-cpp's words for the runtime errors a rule can hit, and cel-go's (the API server's) for them
+# (Ref: github.com/google/cel-go common/types: "no such key: %v", "index '%d' out of range in list
+# size '%d'", "division by zero", ...).
 _CEL_GO_WORDING = (
     (re.compile(r'^Key not found in map ?: ?"?(?P<key>.*?)"?$'), "no such key: {key}"),
-    (re.compile(r"^No matching overloads? found.*", re.IGNORECASE), "no such overload"),
+    (re.compile(r"^No matching overloads? found.*"), "no such overload"),
     (re.compile(r"^divide by zero$"), "division by zero"),
-    (re.compile(r"^modulus by zero$"), "modulus by zero"),
-    (re.compile(r"^integer overflow$"), "integer overflow"),
-    (re.compile(r"^[Ii]ndex out of (range|bounds).*?(?P<key>-?\d+)?$"), "index out of range: {key}"),
-)
+    (re.compile(r"^Index error: index=(?P<index>-?\d+) size=(?P<size>\d+)$"),
+     "index '{index}' out of range in list size '{size}'"),
+)  # fmt: skip
 
 
 def _cel_go_wording(error: str) -> str:
