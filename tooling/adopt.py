@@ -18,14 +18,13 @@ from typing import Any
 
 import yaml
 
-from messaging_platform.config.catalog import Catalog, CatalogSettings, DomainFile
-from messaging_platform.config.resolve import ResolvedCatalog, TargetCluster, resolve_catalog
-from messaging_platform.topic import topic_resource_name
-
 # Ref: components/external.py (EXTERNAL_TYPE, RESOURCE_TYPES, PATTERN_TYPES, acl_id) and
 # components/catalog.py (CATALOG_TYPE, `<cluster>-catalog` in platform.py): the names are a public contract.
 from messaging_platform.catalog import CATALOG_TYPE
+from messaging_platform.config.catalog import Catalog, CatalogSettings, DomainFile
+from messaging_platform.config.resolve import ResolvedCatalog, TargetCluster, resolve_catalog
 from messaging_platform.external import EXTERNAL_TYPE, PATTERN_TYPES, RESOURCE_TYPES, acl_id
+from messaging_platform.topic import topic_resource_name
 
 CLIENT_TIMEOUT_S = 30.0
 DOMAIN_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -54,9 +53,17 @@ _OPERATIONS = {
     "ALL": "All",
 }
 # Kafka topic config keys the catalog has a typed key for, and how to show their values.
-_DURATIONS = {"retention.ms": "retention", "min.compaction.lag.ms": "minCompactionLag", "delete.retention.ms": "deleteRetention"}
+_DURATIONS = {
+    "retention.ms": "retention",
+    "min.compaction.lag.ms": "minCompactionLag",
+    "delete.retention.ms": "deleteRetention",
+}
 _SIZES = {"retention.bytes": "retentionBytes", "max.message.bytes": "maxMessageBytes", "segment.bytes": "segmentBytes"}
-_OTHERS = {"cleanup.policy": "cleanupPolicy", "min.insync.replicas": "minInsyncReplicas", "compression.type": "compressionType"}
+_OTHERS = {
+    "cleanup.policy": "cleanupPolicy",
+    "min.insync.replicas": "minInsyncReplicas",
+    "compression.type": "compressionType",
+}
 _DURATION_UNITS = (("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000))
 _SIZE_UNITS = (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10))
 
@@ -122,7 +129,7 @@ def read_cluster(admin: Any, timeout: float = CLIENT_TIMEOUT_S) -> ClusterSnapsh
             configs[resource.name] = {
                 key: entry.value
                 for key, entry in sorted(entries.items())
-                if entry.source == ConfigSource.DYNAMIC_TOPIC_CONFIG.value and entry.value is not None
+                if _source(entry.source) == ConfigSource.DYNAMIC_TOPIC_CONFIG.value and entry.value is not None
             }
     topics = []
     for name in names:
@@ -131,8 +138,14 @@ def read_cluster(admin: Any, timeout: float = CLIENT_TIMEOUT_S) -> ClusterSnapsh
         topics.append(TopicState(name, len(partitions), replicas, configs.get(name, {})))
     # None matches any name, principal and host.
     pattern = AclBindingFilter(
-        ResourceType.ANY, None, ResourcePatternType.ANY, None, None, AclOperation.ANY, AclPermissionType.ANY
-    )  # type: ignore[arg-type]
+        ResourceType.ANY,
+        None,  # type: ignore[arg-type]
+        ResourcePatternType.ANY,
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        AclOperation.ANY,
+        AclPermissionType.ANY,
+    )
     bindings = admin.describe_acls(pattern, request_timeout=timeout).result(timeout)
     acls = sorted(
         Acl(
@@ -152,6 +165,11 @@ def read_cluster(admin: Any, timeout: float = CLIENT_TIMEOUT_S) -> ClusterSnapsh
         for user, description in sorted(described.items())
     }
     return ClusterSnapshot(len(metadata.brokers), topics, acls, scram)
+
+
+def _source(source: Any) -> int:
+    """A ConfigEntry's source as Kafka's number (the client reports an int, the type hints an enum)."""
+    return int(getattr(source, "value", source))
 
 
 # ---- mapping to the catalog ---------------------------------------------------------------------

@@ -42,10 +42,16 @@ def add_import_command(commands: Any) -> None:
     command.add_argument("--project", default="messaging-platform", help="Pulumi project name (default: %(default)s)")
     command.add_argument("--out", "-o", type=Path, required=True, help="catalog folder to write (domain files)")
     command.add_argument(
-        "--import-file", type=Path, default=None, help="where to write the pulumi import file (default: OUT/../import.json)"
+        "--import-file",
+        type=Path,
+        default=None,
+        help="where to write the pulumi import file (default: OUT/../import.json)",
     )
     command.add_argument(
-        "--command-config", type=Path, default=None, help="client properties (librdkafka keys; sasl.jaas.config is read)"
+        "--command-config",
+        type=Path,
+        default=None,
+        help="client properties (librdkafka keys; sasl.jaas.config is read)",
     )
     command.add_argument("--security-protocol", default=None, help="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
     command.add_argument("--sasl-mechanism", default=None, help="SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN")
@@ -63,9 +69,9 @@ def add_import_command(commands: Any) -> None:
     command.set_defaults(handler=run_import)
 
 
-def client_config(args: argparse.Namespace) -> dict[str, str]:
+def client_config(args: argparse.Namespace) -> dict[str, str | int | float | bool]:
     """librdkafka settings from ``--command-config`` and the flags (flags win)."""
-    config: dict[str, str] = {}
+    config: dict[str, str | int | float | bool] = {}
     if args.command_config is not None:
         config.update(read_properties(args.command_config))
     flags = {
@@ -87,8 +93,8 @@ def client_config(args: argparse.Namespace) -> dict[str, str]:
 def read_properties(path: Path) -> dict[str, str]:
     """A Kafka client properties file as librdkafka settings; ``sasl.jaas.config`` gives the SASL user."""
     result: dict[str, str] = {}
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        line = line.strip()
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.strip()
         if not line or line.startswith(("#", "!")):
             continue
         key, sep, value = line.partition("=")
@@ -109,8 +115,8 @@ def run_import(args: argparse.Namespace) -> int:
     from confluent_kafka.admin import AdminClient
 
     config = client_config(args)
-    snapshot = read_cluster(AdminClient(config))
-    admin_user = config.get("sasl.username")
+    snapshot = read_cluster(AdminClient(dict(config)))
+    admin_user = str(config["sasl.username"]) if "sasl.username" in config else None
     excluded = frozenset(args.exclude_principal) | ({admin_user} if admin_user else set())
     adoption = adopt(snapshot, exclude_principals=excluded, include_platform_topics=args.include_platform_topics)
     out: Path = args.out
@@ -140,8 +146,13 @@ def run_import(args: argparse.Namespace) -> int:
     )
     for note in [*adoption.notes, *import_notes]:
         print(f"  note: {note}")
-    targets = " ".join(f"--target '{urn}'" for urn in (
-        cluster_urn(args.stack, args.project, args.cluster), provider_urn(args.stack, args.project, args.cluster)))
+    targets = " ".join(
+        f"--target '{urn}'"
+        for urn in (
+            cluster_urn(args.stack, args.project, args.cluster),
+            provider_urn(args.stack, args.project, args.cluster),
+        )
+    )
     print("next: review the catalog, then")
     print(f"  pulumi up -s {args.stack} {targets} --yes        # the cluster component and its provider only")
     print(f"  pulumi import -s {args.stack} --file {import_file} --protect=false --generate-code=false --yes")

@@ -28,6 +28,7 @@ from .offline.output import OutputFolderError, check_target
 from .offline.plan import remote_sources, render_tree, summary_counts
 from .offline.project import PulumiProject
 from .offline.runner import plan_stack, write_plan
+from .preview import diff_preview, load_preview, render_preview_json, render_preview_text
 from .validation.locate import CRDS_ENV, SKIP_FLAG, SKIP_WARNING, locate_crds
 from .validation.report import skipped_cel_rules_note
 
@@ -107,8 +108,15 @@ def _parser() -> argparse.ArgumentParser:
         "the change risks (topic-deleted, partitions-decreased, ...) at the levels review.json gives the "
         "environment. Exit 1 if a finding is blocking.",
     )
-    diff.add_argument("old", type=Path, metavar="OLD", help="plan.json (or its folder) before the change")
-    diff.add_argument("new", type=Path, metavar="NEW", help="plan.json (or its folder) after the change")
+    diff.add_argument("old", type=Path, nargs="?", metavar="OLD", help="plan.json (or its folder) before the change")
+    diff.add_argument("new", type=Path, nargs="?", metavar="NEW", help="plan.json (or its folder) after the change")
+    diff.add_argument(
+        "--preview-json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="instead of OLD and NEW: the output of `pulumi preview --json` (its steps are the change)",
+    )
     diff.add_argument("--env", "-e", default=None, help="environment whose levels apply (default: NEW's environment)")
     diff.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     diff.set_defaults(handler=_diff)
@@ -173,6 +181,14 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    if args.preview_json is not None:
+        if args.old is not None or args.new is not None:
+            raise InputError("diff: give either OLD and NEW (two plans) or --preview-json FILE, not both")
+        reviewed = diff_preview(load_preview(args.preview_json), args.env)
+        print(render_preview_json(reviewed) if args.format == "json" else render_preview_text(reviewed))
+        return EXIT_FINDINGS if reviewed.blocks else EXIT_OK
+    if args.old is None or args.new is None:
+        raise InputError("diff: give OLD and NEW (two plans), or --preview-json FILE")
     result = diff_plans(load_plan(args.old), load_plan(args.new), args.env)
     print(render_json(result) if args.format == "json" else render_text(result))
     return EXIT_FINDINGS if result.blocks else EXIT_OK

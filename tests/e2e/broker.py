@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,6 +37,13 @@ STOP_TIMEOUT_S = 30
 HEAP = ("-Xms256m", "-Xmx768m")
 # INFO to stdout (captured in broker.log), authorizer denials included.
 LOG4J2_PROPERTIES = PROJECT_DIR / "e2e" / "kafka" / "log4j2.properties"
+
+
+START_ATTEMPTS = 3
+
+
+class PortTakenError(RuntimeError):
+    """The broker could not bind a port that was free when it was chosen."""
 
 
 def free_port() -> int:
@@ -132,6 +140,20 @@ class KafkaBroker:
         )
 
     def start(self) -> None:
+        """Start the broker on free loopback ports. A port found free can be taken by another process
+        before the broker binds it; then the broker is started again on fresh ports (at most
+        ``START_ATTEMPTS`` times)."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start_once()
+                return
+            except PortTakenError:
+                if attempt == START_ATTEMPTS:
+                    raise
+                self.sasl_port, self.mtls_port, self.controller_port = free_port(), free_port(), free_port()
+                shutil.rmtree(self.work / "data", ignore_errors=True)
+
+    def _start_once(self) -> None:
         """Format the storage (with the admin's SCRAM credential) and start the broker; wait until
         it answers an authenticated metadata request, bounded by ``START_TIMEOUT_S``."""
         properties = self.work / "server.properties"
@@ -182,7 +204,9 @@ class KafkaBroker:
         last: Exception | None = None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"broker exited with {self.process.returncode}:\n{self.log_tail()}")
+                tail = self.log_tail()
+                error = PortTakenError if "Address already in use" in tail else RuntimeError
+                raise error(f"broker exited with {self.process.returncode}:\n{tail}")
             try:
                 AdminClient(self.admin_config(log_level=0)).list_topics(timeout=5)  # quiet while it boots
                 return
