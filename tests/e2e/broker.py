@@ -60,7 +60,8 @@ class KafkaBroker:
 
     toolchain: Toolchain
     work: Path
-    admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # Never starting with "-": command lines (pulumi config set) would read it as a flag.
+    admin_password: str = field(default_factory=lambda: f"p{secrets.token_urlsafe(24)}")
     sasl_port: int = field(default_factory=free_port)
     mtls_port: int = field(default_factory=free_port)
     controller_port: int = field(default_factory=free_port)

@@ -104,8 +104,7 @@ class PulumiProjectCopy:
         document["config"] = dict(config)
         self.stack_file(stack).write_text(yaml.safe_dump(document, sort_keys=False))
         for key, value in secrets.items():
-            # After "--" a value starting with "-" (a random password may) is not read as a flag.
-            self.run("config", "set", "--stack", stack, "--secret", "--path", "--", key, value)
+            self.run("config", "set", "--stack", stack, "--secret", "--path", key, value)
 
     def write_config(self, stack: str, config: Mapping[str, Any]) -> None:
         """Replace the plain config of ``stack``, keeping every encrypted value already set."""
