@@ -255,7 +255,8 @@ def _update_hazards(old: Resource, new: Resource, facts: StackFacts) -> Iterator
             yield from user_findings(old, new)
     if (old.kind == "KafkaUser" and old.is_strimzi) or old.type == KAFKA_SCRAM:
         before, after = user_name(old), user_name(new)
-        if before and before != after and before not in facts.new_users.get(_scope(new), set()):
+        # An unknown new name (a preview's computed value) is not judged: it may well be the same.
+        if before and after and before != after and before not in facts.new_users.get(_scope(new), set()):
             yield (
                 "user-deleted",
                 f"the user name changes ({before} -> {after}): user {before} and its "

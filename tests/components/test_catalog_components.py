@@ -237,8 +237,27 @@ def test_external_password_is_checked_leaf_by_leaf(catalog_root: Path) -> None:
     assert load_stack(raw, catalog_root, secret_keys={"externalClusters.legacy.sasl.password"}).catalog is not None
 
 
-def code_catalog(target: str = "strimzi") -> tuple[Callable[[], None], dict[str, object]]:
-    """A program declaring a cluster and a catalog in code, and what it exposes to assertions."""
+@pytest.mark.parametrize(
+    ("encrypted", "shown"),
+    [
+        ({"externalClusters.legacy.sasl.password"}, "admin"),
+        ({"externalClusters.legacy.sasl.password", "externalClusters.legacy.sasl.username"}, "[secret]"),
+        ({"externalClusters"}, "[secret]"),
+    ],
+)
+def test_an_encrypted_sasl_username_reaches_the_provider_as_a_secret(
+    run: Run, catalog_root: Path, encrypted: set[str], shown: str
+) -> None:
+    from messaging_platform.config import load_stack
+
+    raw = {"environment": "prod", "externalClusters": EXTERNAL, "catalog": {}}
+    recording = planned(run, load_stack(raw, catalog_root, secret_keys=encrypted))
+    (provider,) = recording.of_type("pulumi:providers:kafka")
+    assert provider.inputs["saslUsername"] == shown
+
+
+def code_catalog(target: str = "strimzi") -> Callable[[], None]:
+    """A program declaring a cluster, a catalog, two topics and a service in code."""
     from messaging_platform import (
         ExternalKafkaCluster,
         ExternalKafkaClusterArgs,
@@ -251,8 +270,6 @@ def code_catalog(target: str = "strimzi") -> tuple[Callable[[], None], dict[str,
     )
     from messaging_platform.config import ExternalClusterConfig, cluster_config
 
-    exposed: dict[str, object] = {}
-
     def program() -> None:
         cluster: KafkaCluster | ExternalKafkaCluster
         if target == "strimzi":
@@ -264,18 +281,14 @@ def code_catalog(target: str = "strimzi") -> tuple[Callable[[], None], dict[str,
         catalog.add_topic(TopicArgs(name="orders.created.v1", domain="orders", partitions=6, replicas=3))
         catalog.add_topic({"name": "orders.state.v1", "domain": "orders", "partitions": 3, "replicas": 3,
                            "cleanupPolicy": "compact", "deletion": "protect"})  # fmt: skip
-        exposed["service"] = catalog.add_service(
-            ServiceArgs(name="order-service", domain="orders", produces=["orders.created.v1"])
-        )
-        exposed["catalog"] = catalog
+        catalog.add_service(ServiceArgs(name="order-service", domain="orders", produces=["orders.created.v1"]))
 
-    return program, exposed
+    return program
 
 
 @pytest.mark.parametrize("target", ["strimzi", "external"])
 def test_topics_and_services_added_in_code_land_on_either_backend(run: Run, target: str) -> None:
-    program, exposed = code_catalog(target)
-    recording = run(program)
+    recording = run(code_catalog(target))
     (catalog,) = recording.of_type("messaging-platform:kafka:Catalog")
     topic_type = TOPIC if target == "strimzi" else "kafka:index/topic:Topic"
     topics = {t.name: t for t in recording.of_type(topic_type)}
@@ -312,7 +325,9 @@ def test_topics_and_services_added_in_code_land_on_either_backend(run: Run, targ
          "billing"),
     ],
 )  # fmt: skip
-def test_code_declarations_get_the_catalog_files_checks(run: Run, call: str, args: dict[str, object], fragment: str) -> None:
+def test_code_declarations_get_the_catalog_files_checks(
+    run: Run, call: str, args: dict[str, object], fragment: str
+) -> None:
     from messaging_platform import KafkaCatalog, KafkaCatalogArgs, KafkaCluster, KafkaClusterArgs
     from messaging_platform.config import ConfigError, cluster_config
 

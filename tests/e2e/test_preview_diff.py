@@ -13,22 +13,33 @@ import pytest
 
 from .broker import KafkaBroker
 from .pulumi_cli import PulumiProjectCopy
-from .record_previews import CASES, PREVIEWS_DIR, STACK, deploy, record
+from .record_previews import CASES, PREVIEWS_DIR, deploy, record
 from .toolchain import Toolchain
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
+def own_broker(kafka_runtime: Toolchain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaBroker]:
+    """A broker of this module's own: the deployed prod stack is protected, so it cannot be destroyed
+    and would leave its topics on the session's broker for the other tests."""
+    kafka = KafkaBroker(kafka_runtime, tmp_path_factory.mktemp("preview-kafka"))
+    try:
+        kafka.start()
+        yield kafka
+    finally:
+        kafka.stop()
+
+
+@pytest.fixture(scope="module")
 def recorded(
-    toolchain: Toolchain, broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
+    toolchain: Toolchain, own_broker: KafkaBroker, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[dict[str, dict[str, object]], Path]]:
     """Every case previewed on a freshly deployed stack: scrubbed documents, and the raw outputs' folder."""
     project = PulumiProjectCopy(toolchain, tmp_path_factory.mktemp("preview-diff"))
     raw = tmp_path_factory.mktemp("raw-previews")
-    deploy(project, broker)
-    yield record(project, broker, raw), raw
-    project.run("destroy", "--stack", STACK, "--yes", "--skip-preview", "--run-program", check=False)
+    deploy(project, own_broker)
+    yield record(project, own_broker, raw), raw
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -125,7 +125,9 @@ EXPECTED_RESOURCES = {
     ("kubernetes:kafka.strimzi.io/v1:KafkaUser", "orders-user-billing-user", USER),
 }
 
-TOOLING_COMMAND = "from messaging_platform_tools.launcher import main; raise SystemExit(main(['plan', '--stack', 'dev']))"
+TOOLING_COMMAND = (
+    "from messaging_platform_tools.launcher import main; raise SystemExit(main(['plan', '--stack', 'dev']))"
+)
 
 
 def _setuptools() -> dict[str, Any]:

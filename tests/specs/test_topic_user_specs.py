@@ -23,7 +23,9 @@ def topic(**overrides: object) -> ResolvedTopic:
 
 def service(**intents: object) -> ResolvedService:
     spec = ServiceSpec.model_validate(intents)
-    return ResolvedService("billing", spec, tuple(service_acls(spec, {"orders.v1": "orders.v1"})), "catalog/x.yaml", "orders")
+    return ResolvedService(
+        "billing", spec, tuple(service_acls(spec, {"orders.v1": "orders.v1"})), "catalog/x.yaml", "orders"
+    )
 
 
 def test_topic_spec_always_names_the_kafka_topic() -> None:
