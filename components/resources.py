@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 from typing import Any
 
 import pulumi
-from pulumi_kubernetes import _utilities as k8s_utilities
 
 from .strimzi import API_VERSION
+
+# The kubernetes plugin release the engine loads for these resources: the installed SDK's, as the
+# SDK's own resources ask for it (a final release's PEP 440 and semver spellings are the same).
+KUBERNETES_PLUGIN_VERSION = importlib.metadata.version("pulumi_kubernetes")
 
 
 class StrimziResource(pulumi.CustomResource):
@@ -38,7 +42,7 @@ class StrimziResource(pulumi.CustomResource):
         if with_status:
             # Only requested where used: every output property costs the engine a future to track.
             props["status"] = None
-        opts = pulumi.ResourceOptions.merge(k8s_utilities.get_resource_opts_defaults(), opts)
+        opts = pulumi.ResourceOptions.merge(pulumi.ResourceOptions(version=KUBERNETES_PLUGIN_VERSION), opts)
         super().__init__(f"kubernetes:{API_VERSION}:{kind}", resource_name, props, opts)
 
     def translate_output_property(self, prop: str) -> str:

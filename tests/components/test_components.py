@@ -117,3 +117,4 @@ def test_two_clusters_with_one_name_are_refused_like_the_real_engine(run: Run) -
 
     with pytest.raises(DuplicateUrnError):
         run(program)
+
