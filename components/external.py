@@ -10,7 +10,7 @@ import pulumi_random as random
 
 from .backend import PasswordOwner, ServiceCredentials
 from .config.acls import AclRule
-from .config.external import ExternalClusterConfig
+from .config.external import ExternalClusterConfig, SaslConfig
 from .config.loader import external_target
 from .config.resolve import ResolvedService, ResolvedTopic, TargetCluster
 from .specs.topics import topic_config_strings
@@ -41,7 +41,8 @@ class ExternalKafkaClusterArgs:
 class ExternalKafkaCluster(pulumi.ComponentResource):
     """A Kafka cluster this platform does not run, managed through its admin API (pulumi-kafka).
 
-    Children: ``{name}-provider``, a ``kafka.Provider`` whose SASL password is a secret. A
+    Children: ``{name}-provider``, a ``kafka.Provider`` whose SASL password (and user name, when the
+    stack stores it encrypted) is a secret. A
     :class:`~messaging_platform.KafkaCatalog` targeting the cluster declares, with the same
     validation and intents as on Strimzi clusters, ``{name}-topic-<topic>`` (``kafka.Topic``) and
     per service ``{name}-user-<service>-password``, ``{name}-user-<service>-scram``
@@ -66,7 +67,7 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
             ca_cert=config.ca_cert,
             kafka_version=config.kafka_version,
             sasl_mechanism=SASL_MECHANISMS[sasl.mechanism] if sasl else None,
-            sasl_username=sasl.username if sasl else None,
+            sasl_username=_username(sasl) if sasl else None,
             sasl_password=pulumi.Output.secret(sasl.password.get_secret_value()) if sasl else None,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -161,6 +162,11 @@ class ExternalKafkaCluster(pulumi.ComponentResource):
                 opts=self._options(opts),
             )
         return ServiceCredentials(service.name, secret, None)
+
+
+def _username(sasl: SaslConfig) -> pulumi.Input[str]:
+    """The admin user name, as a Pulumi secret when the stack file stores it encrypted."""
+    return pulumi.Output.secret(sasl.username) if sasl.username_secret else sasl.username
 
 
 def acl_id(rule: AclRule) -> str:

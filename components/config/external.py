@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, SecretStr, WithJsonSchema
+from pydantic import AfterValidator, Field, PrivateAttr, SecretStr, WithJsonSchema
 
 from .base import ConfigModel, json_pattern
 
@@ -40,6 +40,19 @@ class SaslConfig(ConfigModel):
         description="Password of the admin principal; a Pulumi secret "
         "(`pulumi config set --secret --path 'externalClusters.<name>.sasl.password' ...`), never plain text."
     )
+    _username_secret: bool = PrivateAttr(default=False)
+
+    @property
+    def username_secret(self) -> bool:
+        """Whether ``username`` is stored encrypted in the stack (``pulumi config set --secret``), so
+        it must reach resources as a Pulumi secret too. Known at load time, not a config key."""
+        return self._username_secret
+
+    def with_secret_username(self) -> SaslConfig:
+        """A copy whose ``username`` counts as a secret (see :attr:`username_secret`)."""
+        copy = self.model_copy()
+        copy._username_secret = True
+        return copy
 
 
 class ExternalClusterConfig(ConfigModel):

@@ -183,7 +183,19 @@ def load_stack_config(
     ]
     if plain_passwords:
         raise ConfigError(plain_passwords, source)
-    return config
+    return _mark_secret_usernames(config, secret_keys)
+
+
+def _mark_secret_usernames(config: StackConfig, secret_keys: Collection[str]) -> StackConfig:
+    """``config`` with every SASL username stored encrypted marked so (it must stay a secret in resources)."""
+    marked = {
+        name: external.model_copy(update={"sasl": external.sasl.with_secret_username()})
+        for name, external in config.external_clusters.items()
+        if external.sasl is not None and is_secret(f"externalClusters.{name}.sasl.username", secret_keys)
+    }
+    if not marked:
+        return config
+    return config.model_copy(update={"external_clusters": {**config.external_clusters, **marked}})
 
 
 def is_secret(path: str, secret_keys: Collection[str]) -> bool:

@@ -34,6 +34,17 @@ class YamlInputError(ValueError):
 class StrictLoader(_BASE_LOADER):  # type: ignore[misc]
     """A safe loader that refuses duplicate keys and YAML types the project's inputs never use."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """The node's value; a ConstructorError at the node when an explicit tag does not fit it
+        (``!!float abc``, ``!!int 1.5``): PyYAML raises a bare ValueError there."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError) as exc:
+            value = f"'{node.value}' " if isinstance(node, yaml.ScalarNode) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{value}is not a valid YAML {node.tag.rsplit(':', 1)[-1]} ({exc})", node.start_mark
+            ) from None
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping whose keys are unique (else a ConstructorError at the second one)."""
         seen: dict[Any, yaml.Node] = {}

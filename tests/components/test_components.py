@@ -117,4 +117,3 @@ def test_two_clusters_with_one_name_are_refused_like_the_real_engine(run: Run) -
 
     with pytest.raises(DuplicateUrnError):
         run(program)
-

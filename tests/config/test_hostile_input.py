@@ -26,6 +26,9 @@ HOSTILE_YAML = [
     ("alias-bomb", ALIAS_BOMB, "expands to more than 1,000,000 values"),
     ("self-reference", "a: &a [*a]\n", f"nested more than {MAX_DEPTH} levels deep"),
     ("deep-nesting", "a: " + "[" * 100 + "]" * 100 + "\n", f"nested more than {MAX_DEPTH} levels deep"),
+    # Found by tests/config/test_fuzz.py: PyYAML raised a bare ValueError (exit 3) for these.
+    ("float-tag-on-text", "n: !!float .nan x\n", "line 1, column 4: '.nan x' is not a valid YAML float"),
+    ("int-tag-on-text", "n: !!int abc\n", "'abc' is not a valid YAML int"),
 ]
 
 
@@ -136,3 +139,19 @@ def test_config_errors_never_echo_a_decrypted_secret() -> None:
     assert "hunter2" not in str(failure.value)
     assert "externalClusters.legacy.sasl.password" in str(failure.value)
     assert '(received: "[secret]")' in str(failure.value)
+
+
+def test_a_config_error_under_an_encrypted_leaf_masks_only_that_leaf() -> None:
+    """From a stack file Pulumi knows secrets leaf by leaf: an invalid encrypted username is masked,
+    an invalid plain-text value beside it is shown."""
+    from messaging_platform.config import load_stack_config
+
+    sasl = {"username": ["hunter2"], "password": "p"}
+    external = {"bootstrapServers": ["kafka:9096"], "brokers": "three", "sasl": sasl}
+    secret = {"externalClusters.legacy.sasl.username", "externalClusters.legacy.sasl.password"}
+    with pytest.raises(ConfigError) as failure:
+        load_stack_config({"environment": "prod", "externalClusters": {"legacy": external}}, secret_keys=secret)
+    message = str(failure.value)
+    assert "hunter2" not in message
+    assert "externalClusters.legacy.sasl.username" in message and '(received: "[secret]")' in message
+    assert "externalClusters.legacy.brokers" in message and "three" in message

@@ -84,5 +84,5 @@ def test_the_newer_cli_cannot_load_the_pack_through_the_served_language_host(pro
     preview = project.run("preview", "--stack", STACK, *PACK, check=False)
     output = preview.stdout + preview.stderr
     assert preview.returncode != 0
-    assert f"{project.directory}/__main__.py" in output, output
+    # The program's own config error (printed by config_errors_exit): the program ran, not the pack.
     assert "messaging-platform:environment: choose the preset: dev or prod" in output, output

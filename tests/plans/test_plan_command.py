@@ -206,3 +206,22 @@ def test_the_tooling_refuses_an_sdk_release_it_was_not_tested_with(
     error = capsys.readouterr().err
     assert "was tested with pulumi 3.0.0, but 3.272.0 is installed" in error
     assert "the component library itself works with any pulumi >=3.260,<4" in error
+
+
+def test_an_encrypted_sasl_username_never_reaches_plan_json_in_clear(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = (PROJECT_DIR / "Pulumi.external.yaml").read_text()
+    assert "        username: platform-admin\n" in stack
+    stack = stack.replace(
+        "        username: platform-admin\n", "        username:\n          secure: v1:dXNlcg==:cGxhdGZvcm0tYWRtaW4=\n"
+    )
+    project_dir = copy_project(tmp_path)
+    (project_dir / "Pulumi.external.yaml").write_text(stack)
+    out = tmp_path / "out"
+    code = main(["plan", "-s", "external", "-q", "--project-dir", str(project_dir), "--out", str(out)])
+    assert code == 0, capsys.readouterr()
+    text = (out / "plan.json").read_text()
+    assert "platform-admin" not in text
+    (provider,) = [r for r in json.loads(text)["resources"] if r["type"] == "pulumi:providers:kafka"]
+    assert provider["inputs"]["saslUsername"] == "[secret]"
