@@ -103,11 +103,13 @@ def topic_update_problems(old: Mapping[str, Any], new: Mapping[str, Any], cruise
     Takes the inputs of a Strimzi ``KafkaTopic`` or of a pulumi-kafka ``Topic``. The findings come
     from the change review (:func:`messaging_platform.review.topic_change_findings`), the same
     function ``messaging-platform diff`` and ``diff --preview-json`` use, so the guard and the review
-    never disagree: the guard refuses the ones marked unsafe.
+    never disagree: the guard refuses the ones marked unsafe. Each message starts with the finding id
+    in brackets (``[partitions-decreased] orders.v1: ...``), so ``diff --preview-json`` can report a
+    refusal from a failed preview's diagnostics as that finding.
     """
     findings = topic_change_findings(old, new, TopicContext(cruise_control=cruise_control))
     name = _topic_spec(new).get("topicName") or _topic_spec(old).get("topicName") or "topic"
-    return [f"{name}: {finding.message}" for finding in findings if finding.unsafe]
+    return [f"[{finding.id}] {name}: {finding.message}" for finding in findings if finding.unsafe]
 
 
 def guard_hook(name: str, cruise_control: bool) -> pulumi.ResourceHook:
@@ -136,7 +138,8 @@ def topic_replacement_problems(old: Mapping[str, Any], wanted: Mapping[str, Any]
     old_replicas, new_replicas = _number(before.get("replicas")), _number(after.get("replicas"))
     if old_replicas is not None and new_replicas is not None and old_replicas != new_replicas:
         problems.append(
-            f"{after.get('topicName') or 'topic'}: the provider would recreate the topic to change its replicas "
+            f"[replicas-changed] {after.get('topicName') or 'topic'}: the provider would recreate the topic to "
+            "change its replicas "
             f"({old_replicas} -> {new_replicas}), losing its records; reassign partitions on the cluster instead"
         )
     return problems

@@ -4,18 +4,22 @@ The engine has already matched old and new (each step's ``oldState``/``newState`
 become review :class:`Pair`\\ s for :func:`messaging_platform.review.review_pairs`; the report is the
 one ``diff`` prints for two plans. A preview that failed (a protected resource, a guard hook that
 refused the change during the dry run) printed only the steps before the failure: the review says
-so, lists the preview's errors, and blocks.
+so, lists the preview's errors, and blocks; what a guard refused is reported as the finding its
+message names (the guards and the review share one function).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from messaging_platform.review import (
+    FINDING_IDS,
+    Finding,
     Pair,
     Resource,
     ReviewConfigError,
@@ -37,6 +41,7 @@ ENVIRONMENT_KEY = "messaging-platform:environment"
 # Inputs the Terraform bridge adds to every resource (which inputs it defaulted): not the user's.
 _BRIDGE_KEYS = ("__defaults",)
 # Steps whose resource is gone afterwards (any newState they carry is not the resource's future).
+_REFUSAL = re.compile(r"^\s*- \[([a-z-]+)\] (.+)$", re.MULTILINE)
 _GONE = ("delete", "discard", "delete-replaced", "read-discard")
 
 
@@ -52,6 +57,9 @@ class Preview:
     pairs: tuple[Pair, ...]
     errors: tuple[str, ...]
     """The preview's error diagnostics: when any, the preview failed and later steps are missing."""
+    refusals: tuple[Finding, ...] = ()
+    """What the program's update guards refused during the preview (their messages name the finding
+    id: ``- [partitions-decreased] orders.v1: ...``): no step exists for those resources."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,26 @@ def load_preview(path: Path) -> Preview:
         for d in document.get("diagnostics") or ()
         if isinstance(d, Mapping) and d.get("severity") == "error"
     )
-    return Preview(path, project, stack, environment, tuple(pairs), errors)
+    refusals = tuple(
+        refusal
+        for d in document.get("diagnostics") or ()
+        if isinstance(d, Mapping) and d.get("severity") == "error"
+        for refusal in guard_refusals(str(d.get("message", "")), str(d.get("urn") or ""))
+    )
+    return Preview(path, project, stack, environment, tuple(pairs), errors, refusals)
+
+
+def guard_refusals(message: str, urn: str) -> list[Finding]:
+    """The findings an update guard (``before_update``/``before_delete`` hook) refused, read from its
+    error message: one per ``- [finding-id] ...`` line."""
+    findings = []
+    for match in _REFUSAL.finditer(message):
+        finding_id, text = match.group(1), match.group(2).strip()
+        if finding_id in FINDING_IDS:
+            name = urn.rsplit("::", 1)[-1] if urn else ""
+            kind = urn.split("::")[2].rsplit("$", 1)[-1] if urn.count("::") >= 3 else ""
+            findings.append(Finding(finding_id, f"{kind} {name}".strip(), text, urn, unsafe=True))
+    return findings
 
 
 def diff_preview(preview: Preview, environment: str | None = None, levels: ReviewLevels | None = None) -> PreviewResult:
@@ -132,6 +159,7 @@ def diff_preview(preview: Preview, environment: str | None = None, levels: Revie
     except ReviewConfigError as exc:
         raise InputError(str(exc)) from None
     result = review_pairs(preview.pairs)
+    result = replace(result, findings=(*result.findings, *preview.refusals))
     side = Plan(preview.path, preview.project, preview.stack, chosen, ())
     diff = DiffResult(side, side, chosen, result, tuple(apply_levels(result.findings, by_id)))
     return PreviewResult(diff, preview.errors)

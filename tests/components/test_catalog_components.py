@@ -211,12 +211,15 @@ PULUMI_KAFKA_TOPIC = {"name": "orders.v1", "partitions": 12.0, "replicationFacto
 
 def test_replacement_guard_refuses_deleting_a_topic_still_declared_with_fewer_partitions() -> None:
     (problem,) = topic_replacement_problems(PULUMI_KAFKA_TOPIC, {**PULUMI_KAFKA_TOPIC, "partitions": 6})
+    assert problem.startswith("[partitions-decreased] orders.v1: ")
     assert "partitions cannot decrease (12 -> 6)" in problem
 
 
 def test_replacement_guard_refuses_recreating_a_topic_to_change_its_replicas() -> None:
     (problem,) = topic_replacement_problems(PULUMI_KAFKA_TOPIC, {**PULUMI_KAFKA_TOPIC, "replicationFactor": 1})
-    assert problem.startswith("orders.v1: the provider would recreate the topic to change its replicas (3 -> 1)")
+    assert problem.startswith(
+        "[replicas-changed] orders.v1: the provider would recreate the topic to change its replicas (3 -> 1)"
+    )
 
 
 def test_replacement_guard_lets_pulumi_destroy_delete_a_topic_declared_unchanged() -> None:
