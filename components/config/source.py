@@ -14,6 +14,7 @@ from .errors import ConfigError, ConfigProblem
 from .loader import Stack, load_stack
 from .stack import PROJECT, StackConfig
 from .stack_file import read_stack_entries, secret_paths
+from .yaml_input import load_yaml
 
 # Config namespaces a stack of this project may use besides its own: the providers it runs, and Pulumi's.
 PROVIDER_NAMESPACES = ("kubernetes", "kafka", "random", "pulumi")
@@ -48,7 +49,7 @@ def from_pulumi(project: str = PROJECT) -> Stack:
 
     source = f"config of stack '{pulumi.get_stack()}'"
     root = Path(pulumi.get_root_directory() or Path.cwd())
-    stack_file = root / f"Pulumi.{pulumi.get_stack()}.yaml"
+    stack_file = stack_config_dir(root) / f"Pulumi.{pulumi.get_stack()}.yaml"
     entries = read_stack_entries(stack_file, project) if stack_file.is_file() else {}
     problems = namespace_problems(entries, project)
     if problems:
@@ -63,6 +64,17 @@ def from_pulumi(project: str = PROJECT) -> Stack:
             values[key] = decode_value(raw)
     secret = secret_paths(entries, project) | (values.keys() - in_file)
     return load_stack(values, root, source=source, secret_keys=secret)
+
+
+def stack_config_dir(root: Path) -> Path:
+    """Where the project keeps ``Pulumi.<stack>.yaml``: ``stackConfigDir`` of ``Pulumi.yaml`` (relative
+    to the project), else the project folder."""
+    project_file = root / "Pulumi.yaml"
+    if not project_file.is_file():
+        return root
+    document = load_yaml(project_file, "Pulumi.yaml") or {}
+    configured = document.get("stackConfigDir") if isinstance(document, dict) else None
+    return root / configured if isinstance(configured, str) and configured else root
 
 
 @contextmanager

@@ -84,3 +84,11 @@ def test_unknown_key_in_a_stack_file_names_the_file_and_key(tmp_path: Path) -> N
         load_stack_file(stack)
     assert "Pulumi.dev.yaml" in str(caught.value)
     assert "messaging-platform:clsters: unknown config key" in str(caught.value)
+
+
+def test_the_running_program_finds_its_stack_file_under_stack_config_dir(tmp_path: Path) -> None:
+    from messaging_platform.config.source import stack_config_dir
+
+    assert stack_config_dir(tmp_path) == tmp_path
+    (tmp_path / "Pulumi.yaml").write_text("name: messaging-platform\nruntime: python\nstackConfigDir: stacks\n")
+    assert stack_config_dir(tmp_path) == tmp_path / "stacks"
