@@ -1,55 +1,95 @@
-"""How planning scales with the catalog, against the raw Pulumi SDK floor, in one process.
+"""What ``messaging-platform plan`` costs at platform scale, against what the work itself costs.
 
-    python benchmarks/plan_scale.py --topics 1000
+    python benchmarks/plan_scale.py                      # 100, 1,000 and 5,000 topics
+    python benchmarks/plan_scale.py --topics 1000 10000  # any sizes (10,000 takes a few minutes)
 
-Generates a prod stack whose catalog has N topics and N/5 services (each producing one topic and
-consuming two), plans it with the offline engine, then times, under the same mock engine:
+For each size it generates a prod stack whose catalog has N topics and N/5 services (each
+producing one topic and consuming two), then, in this one process, under one garbage-collector
+setting (the one ``plan`` runs with, see ``GC_THRESHOLDS`` in the offline engine) and from a
+collected heap each time, it times:
 
-- the floor: the same number of bare ``CustomResource`` registrations, with no project code;
-- the replay: the very resources the plan registered (same types, inputs, parents and
-  dependencies) registered with raw SDK calls, i.e. what the SDK costs for this resource graph.
+- **plan**: the exact command line path, ``messaging-platform plan --stack bench --crds ...``
+  through ``cli.main``: config, engine, CRD schema load (the in-memory cache is emptied first, as
+  for a fresh process), strict validation, policies, ``plan.json``, manifests, the folder swap and
+  the printed tree;
+- **bare floor**: as many bare ``CustomResource`` registrations (one small payload each) through the
+  SDK, without the tooling's SDK speed-ups;
+- **payload floor**: the plan's own resources (types, names, payloads, parents, dependsOn, protect,
+  retainOnDelete, aliases, hooks) registered again through the bare SDK: what the SDK costs for
+  this resource graph, before any project code;
+- **output floor**: the same objects taken from the recorded plan, validated with the compiled
+  validators (the tightened JSON Schema and the CRDs' CEL programs, built beforehand) and written
+  with ``json`` and libyaml in a plain loop (``plan.json``, one file per manifest, ``pending.yaml``);
+- each **stage** of the plan apart (engine, decode, schema load, validation, policies, plan.json,
+  manifests with the folder written, tree), to show where the time goes;
+- **check** of the plan's manifests, against parsing the same files with libyaml plus validating
+  them with the compiled validators.
 
-plan/replay is what the project's own code adds; replay/floor is what the shape of real resources
-(parents, dependencies, payloads) costs the SDK. Every run tunes Python's cyclic collector (see
-``GC_THRESHOLDS`` in the engine); the plan is also timed once with the default collector
-(``tuned/default``). The last line:
+Each is run 3 times, interleaved; min and median of wall and CPU time are printed. Peak RSS comes
+from a fresh process that runs the same command (one per size, and one at 100 topics to fit
+``fixed MB + KB per extra registration``). The last line is the result for the largest size:
 
-    topics=N plan_s=X floor_s=Y ratio=X/Y peak_rss_mb=M
+    topics=N plan_s=X floor_s=Y ratio=X/Y peak_rss_mb=M payload_floor_s=P output_floor_s=O
+    ratio_payload=X/(P+O) ...
+
+(seconds are wall-clock minima; ``ratio`` is against the bare floor.)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
+import io
+import json
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import yaml
 
-from messaging_platform_tools.offline import engine
-from messaging_platform_tools.offline.engine import STACK_TYPE, Recording, run_program
+from messaging_platform_tools import cli
+from messaging_platform_tools.offline import plan as plan_module
+from messaging_platform_tools.offline import runner as runner_module
+from messaging_platform_tools.offline import sdk_speedups
+from messaging_platform_tools.offline.engine import STACK_TYPE, Recording, run_main, run_program, tuned_collector
+from messaging_platform_tools.offline.output import replace_folder
+from messaging_platform_tools.offline.plan import (
+    HELM_DIR,
+    MANIFESTS_DIR,
+    PENDING_FILE,
+    kubernetes_objects,
+    plan_document,
+    plan_layout,
+)
 from messaging_platform_tools.offline.project import PulumiProject
-from messaging_platform_tools.offline.runner import plan_stack
+from messaging_platform_tools.validation.crd_schema import CrdSchemas
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+CRD_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0" / "crds"
+STACK = "bench"
 TOPICS_PER_DOMAIN = 50
+SIZES = (100, 1000, 5000)
+REPEATS = 3
+MEMORY_REFERENCE_TOPICS = 100
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def write_project(root: Path, topics: int) -> PulumiProject:
-    """A copy of this project whose catalog has ``topics`` topics and ``topics // 5`` services."""
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, root / name)
-    stack = {"config": {"messaging-platform:environment": "prod",
-                        "messaging-platform:clusters": {"events": {}},
-                        "messaging-platform:catalog": {}}}  # fmt: skip
-    (root / "Pulumi.bench.yaml").write_text(yaml.safe_dump(stack))
-    catalog = root / "catalog"
-    catalog.mkdir()
+def write_catalog(folder: Path, topics: int) -> None:
+    """Catalog files with ``topics`` topics (50 a domain) and ``topics // 5`` services, each producing
+    one topic and consuming two."""
+    folder.mkdir(parents=True, exist_ok=True)
     names = [f"domain{i // TOPICS_PER_DOMAIN}.event-{i}.v1" for i in range(topics)]
     domains: dict[str, dict[str, Any]] = {}
     for index, name in enumerate(names):
@@ -62,52 +102,149 @@ def write_project(root: Path, topics: int) -> PulumiProject:
                 "consumes": [{"topic": names[(index + k) % topics], "group": f"service-{index}"} for k in (1, 2)],
             }
     for domain, document in domains.items():
-        (catalog / f"{domain}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+        (folder / f"{domain}.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+def write_project(root: Path, topics: int) -> PulumiProject:
+    """A copy of this project (a prod stack ``bench``) whose catalog has ``topics`` topics."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / name, root / name)
+    stack = {"config": {"messaging-platform:environment": "prod",
+                        "messaging-platform:clusters": {"events": {}},
+                        "messaging-platform:catalog": {}}}  # fmt: skip
+    (root / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(stack))
+    write_catalog(root / "catalog", topics)
     return PulumiProject.find(root)
 
 
-def time_plan(topics: int) -> tuple[float, Recording]:
-    """Seconds to plan the generated stack, and what it registered."""
-    with tempfile.TemporaryDirectory() as directory:
-        project = write_project(Path(directory), topics)
-        start = time.perf_counter()
-        result = plan_stack(project, "bench", crd_dir=None)
-        elapsed = time.perf_counter() - start
-    return elapsed, result.recording
+# --- measuring -------------------------------------------------------------------------------------
 
 
-def time_replay(recording: Recording) -> float:
-    """Seconds to register the recorded resources again with raw SDK calls (no project code)."""
-    resources = {r.urn: r for r in recording.resources if r.type != STACK_TYPE}
-    inputs = {urn: dict(r.inputs) for urn, r in resources.items()}  # decoded before timing
+@dataclass
+class Timing:
+    """Wall and CPU seconds of repeated runs."""
 
-    def program() -> None:
-        created: dict[str, pulumi.Resource] = {}
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
 
-        def create(urn: str) -> pulumi.Resource | None:
-            if urn not in resources:
-                return None
-            if urn not in created:
-                resource = resources[urn]
-                parent = create(resource.parent)
-                depends = [dep for dep in (create(u) for u in resource.depends_on) if dep is not None]
-                opts = pulumi.ResourceOptions(parent=parent, depends_on=depends, protect=resource.protect)
-                if resource.custom:
-                    created[urn] = pulumi.CustomResource(resource.type, resource.name, inputs[urn], opts)
-                else:
-                    created[urn] = pulumi.ComponentResource(resource.type, resource.name, None, opts)
-            return created[urn]
+    def add(self, wall: float, cpu: float) -> None:
+        """Record one run."""
+        self.wall.append(wall)
+        self.cpu.append(cpu)
 
-        for urn in resources:
-            create(urn)
-
-    start = time.perf_counter()
-    run_program(program, "replay", "bench")
-    return time.perf_counter() - start
+    def __str__(self) -> str:
+        return (f"wall {min(self.wall):6.2f} / {statistics.median(self.wall):6.2f}   "
+                f"cpu {min(self.cpu):6.2f} / {statistics.median(self.cpu):6.2f}")  # fmt: skip
 
 
-def time_floor(registrations: int) -> float:
-    """Seconds for the same number of bare CustomResource registrations under the same engine."""
+def fresh_heap() -> None:
+    """Start a measurement from a collected heap, frozen as ``plan`` freezes it at start-up."""
+    gc.collect()
+    gc.freeze()
+
+
+def timed(timing: Timing, work: Callable[[], Any]) -> Any:
+    """Run ``work`` once from a fresh heap and add its wall and CPU time to ``timing``."""
+    fresh_heap()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    timing.add(time.perf_counter() - wall, time.process_time() - cpu)
+    return result
+
+
+@contextlib.contextmanager
+def bare_sdk() -> Iterator[None]:
+    """The SDK as released: the tooling's speed-ups (``sdk_speedups``) off."""
+    sdk_speedups.ENABLED = False
+    try:
+        yield
+    finally:
+        sdk_speedups.ENABLED = True
+
+
+# --- what is measured -----------------------------------------------------------------------------
+
+
+def run_cli(argv: list[str], accepted: tuple[int, ...] = (0,)) -> str:
+    """``messaging-platform ARGV`` in process, as a fresh process would run it (no cached CRD schemas)."""
+    CrdSchemas.load.cache_clear()
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        code = cli.main(argv)
+    if code not in accepted:
+        raise RuntimeError(f"messaging-platform {' '.join(argv)} exited {code}:\n{printed.getvalue()[-3000:]}")
+    return printed.getvalue()
+
+
+def plan_argv(project: PulumiProject, out_dir: Path, crd_dir: Path) -> list[str]:
+    """The command line of the measured plan (tree printed: no ``--quiet``)."""
+    return ["plan", "--stack", STACK, "--project-dir", str(project.directory), "--out", str(out_dir),
+            "--crds", str(crd_dir)]  # fmt: skip
+
+
+STAGES = ("engine", "decode", "schema load", "validation", "policies", "plan.json", "manifests", "tree", "other")
+
+
+def plan_in_stages(argv: list[str], timings: dict[str, Timing]) -> None:
+    """The plan command once more, with the functions it calls for each stage timed in place.
+
+    ``decode`` (inputs from the wire format to JSON, done lazily on first use) is forced right after
+    the engine; ``manifests`` is ``plan_layout`` without the ``plan.json`` it renders, plus writing
+    the folder; ``other`` is the rest of the command (config, locating findings, printing)."""
+    spent = {name: [0.0, 0.0] for name in STAGES}
+
+    def timing(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_call(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name][0] += time.perf_counter() - wall
+                spent[name][1] += time.process_time() - cpu
+
+        return timed_call
+
+    def engine(*args: Any, **kwargs: Any) -> Recording:
+        recording: Recording = timing("engine", run_main)(*args, **kwargs)
+        timing("decode", lambda: [r.inputs for r in recording.resources])()
+        return recording
+
+    load = CrdSchemas.load
+    patches = [
+        (runner_module, "run_main", engine),
+        (CrdSchemas, "load", timing("schema load", load)),
+        (CrdSchemas, "validate", timing("validation", CrdSchemas.validate)),
+        (runner_module, "policy_findings", timing("policies", runner_module.policy_findings)),
+        (plan_module, "plan_json", timing("plan.json", plan_module.plan_json)),
+        (runner_module, "plan_layout", timing("manifests", plan_module.plan_layout)),
+        (runner_module, "replace_folder", timing("manifests", replace_folder)),
+        (cli, "render_tree", timing("tree", plan_module.render_tree)),
+        (cli, "summary_counts", timing("tree", plan_module.summary_counts)),
+    ]
+    originals = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+    fresh_heap()
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    try:
+        load.cache_clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(argv)
+        total = (time.perf_counter() - wall, time.process_time() - cpu)
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    if code != 0:
+        raise RuntimeError(f"messaging-platform {' '.join(argv)} exited {code}")
+    for index in (0, 1):
+        spent["manifests"][index] -= spent["plan.json"][index]  # plan_layout renders plan.json too
+        spent["other"][index] = total[index] - sum(spent[name][index] for name in STAGES if name != "other")
+    for name, (wall, cpu) in spent.items():
+        timings[name].add(wall, cpu)
+
+
+def bare_floor_program(registrations: int) -> Callable[[], None]:
+    """``registrations`` bare CustomResources with one small payload each."""
 
     def program() -> None:
         for index in range(registrations):
@@ -117,34 +254,270 @@ def time_floor(registrations: int) -> float:
                 {"metadata": {"name": f"resource-{index}"}, "spec": {"partitions": 6, "replicas": 3}},
             )
 
-    start = time.perf_counter()
-    run_program(program, "floor", "bench")
-    return time.perf_counter() - start
+    return program
+
+
+def payload_floor_program(recording: Recording) -> Callable[[], None]:
+    """The recorded resources registered again with raw SDK calls: type, name, payload, parent,
+    dependsOn, protect, retainOnDelete, aliases and hooks (by name, doing nothing)."""
+    resources = {r.urn: r for r in recording.resources if r.type != STACK_TYPE}
+    inputs = {urn: dict(r.inputs) for urn, r in resources.items()}  # decoded before timing
+
+    def program() -> None:
+        created: dict[str, pulumi.Resource] = {}
+        hooks: dict[str, pulumi.ResourceHook] = {}
+
+        def hook(name: str) -> pulumi.ResourceHook:
+            if name not in hooks:
+                hooks[name] = pulumi.ResourceHook(name, lambda _: None, pulumi.ResourceHookOptions(on_dry_run=True))
+            return hooks[name]
+
+        def create(urn: str) -> pulumi.Resource | None:
+            if urn not in resources:
+                return None
+            if urn not in created:
+                r = resources[urn]
+                parent = create(r.parent)
+                depends = [dep for dep in (create(u) for u in r.depends_on) if dep is not None]
+                stages: dict[str, list[pulumi.ResourceHook]] = {}
+                for entry in r.hooks:
+                    stage, name = entry.split(":", 1)
+                    stages.setdefault(stage, []).append(hook(name))
+                binding = pulumi.ResourceHookBinding(**cast(dict[str, Any], stages)) if stages else None
+                opts = pulumi.ResourceOptions(
+                    parent=parent, depends_on=depends, protect=r.protect, retain_on_delete=r.retain_on_delete,
+                    aliases=list(r.aliases), hooks=binding,
+                )  # fmt: skip
+                if r.custom:
+                    created[urn] = pulumi.CustomResource(r.type, r.name, inputs[urn], opts)
+                else:
+                    created[urn] = pulumi.ComponentResource(r.type, r.name, None, opts)
+            return created[urn]
+
+        for urn in resources:
+            create(urn)
+
+    return program
+
+
+@dataclass
+class OutputFloor:
+    """The plan's outputs, written and validated the plainest way: the floor of that work."""
+
+    document: dict[str, Any]
+    files: list[tuple[str, Any]]
+    """Each manifest, Helm release and pending.yaml: (path, the object written there)."""
+    strimzi: list[tuple[Any, Any]]
+    """Each Strimzi object with its CRD version's compiled validators."""
+
+    @classmethod
+    def of(cls, recording: Recording, schemas: CrdSchemas) -> OutputFloor:
+        """Everything taken from the recorded plan before timing."""
+        layout = plan_layout(recording)
+        files: list[tuple[str, Any]] = []
+        for r in recording.resources:
+            obj = r.inputs
+            if r.type.startswith("kubernetes:helm.sh/"):
+                path = f"{HELM_DIR}/{obj.get('name')}.yaml"
+            elif isinstance(obj.get("metadata"), dict) and "kind" in obj:
+                namespace = obj["metadata"].get("namespace") or "_cluster"
+                path = f"{MANIFESTS_DIR}/{namespace}/{str(obj['kind']).lower()}-{obj['metadata'].get('name')}.yaml"
+            else:
+                continue
+            if path in layout.files:
+                files.append((path, obj))
+        files.append((PENDING_FILE, layout.pending.document()))
+        strimzi = [(o, schemas._versions[(o["apiVersion"], o["kind"])]) for o in kubernetes_objects(recording)
+                   if schemas.covers(o)]  # fmt: skip
+        return cls(plan_document(recording), files, strimzi)
+
+    def run(self, out_dir: Path) -> None:
+        """Validate and write, in a plain loop."""
+        for obj, version in self.strimzi:
+            list(version.validator.iter_errors(obj))
+            if version.cel is not None:
+                version.cel.validate(obj)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        out_dir.mkdir()
+        (out_dir / "plan.json").write_text(json.dumps(self.document, indent=2, sort_keys=True, ensure_ascii=False))
+        for path, obj in self.files:
+            target = out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(yaml.dump(obj, Dumper=_DUMPER, sort_keys=True, default_flow_style=False,
+                                        allow_unicode=True))  # fmt: skip
+
+
+def check_floor(files: list[Path], schemas: CrdSchemas) -> None:
+    """Parse the files with libyaml and validate their Strimzi objects with the compiled validators."""
+    for path in files:
+        for obj in yaml.load_all(path.read_text(), Loader=_LOADER):
+            version = schemas._versions.get((obj.get("apiVersion"), obj.get("kind")))
+            if version is not None:
+                list(version.validator.iter_errors(obj))
+                if version.cel is not None:
+                    version.cel.validate(obj)
+
+
+def peak_rss_mb(project: PulumiProject, out_dir: Path, crd_dir: Path) -> float:
+    """Peak RSS (MB) of a fresh process that runs the plan command once."""
+    probe = subprocess.run(
+        [sys.executable, __file__, "--rss-probe", *plan_argv(project, out_dir, crd_dir)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(probe.stdout.strip().splitlines()[-1]) / 1024
+
+
+# --- one size -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """One size's figures."""
+
+    topics: int
+    registrations: int
+    timings: dict[str, Timing]
+    stages: dict[str, Timing]
+    peak_rss_mb: float = 0.0
+
+    def wall(self, name: str) -> float:
+        """Minimum wall seconds of a measurement."""
+        return min(self.timings[name].wall)
+
+    def cpu(self, name: str) -> float:
+        """Minimum CPU seconds of a measurement."""
+        return min(self.timings[name].cpu)
+
+
+MEASURED = ("plan", "bare floor", "payload floor", "payload floor, sped-up SDK", "output floor", "check",
+            "check floor")  # fmt: skip
+
+
+def measure(topics: int, crd_dir: Path, root: Path) -> Result:
+    """Every measurement of one size, interleaved over the repetitions."""
+    project = write_project(root / "project", topics)
+    out_dir = root / "plan"
+    run_cli(plan_argv(project, out_dir, crd_dir))  # warm: imports, the CRD schemas' disk cache
+    config, secret_keys = project.stack_config(STACK)
+    recording = run_main(project.directory, project.main, project.name, STACK, config=config, secret_keys=secret_keys)
+    registrations = len(recording.resources) - 1  # without the stack itself
+    floor = OutputFloor.of(recording, CrdSchemas.load(crd_dir))
+    manifests = sorted((out_dir / MANIFESTS_DIR).rglob("*.yaml"))
+    check_argv = ["check", "--env", "prod", str(out_dir / MANIFESTS_DIR), "--crds", str(crd_dir),
+                  "--project-dir", str(PROJECT_DIR)]  # fmt: skip
+    schemas = CrdSchemas.load(crd_dir)
+    timings = {name: Timing() for name in MEASURED}
+    stages = {name: Timing() for name in STAGES}
+    for _ in range(REPEATS):
+        timed(timings["plan"], lambda: run_cli(plan_argv(project, out_dir, crd_dir)))
+        with bare_sdk():
+            timed(timings["bare floor"], lambda: run_program(bare_floor_program(registrations), "floor", STACK))
+            timed(timings["payload floor"], lambda: run_program(payload_floor_program(recording), "replay", STACK))
+        timed(timings["payload floor, sped-up SDK"],
+              lambda: run_program(payload_floor_program(recording), "replay", STACK))  # fmt: skip
+        timed(timings["output floor"], lambda: floor.run(root / "floor"))
+        plan_in_stages(plan_argv(project, root / "staged", crd_dir), stages)
+        timed(timings["check"], lambda: run_cli(check_argv))
+        timed(timings["check floor"], lambda: check_floor(manifests, schemas))
+    result = Result(topics, registrations, timings, stages)
+    result.peak_rss_mb = peak_rss_mb(project, root / "probe", crd_dir)
+    return result
+
+
+def report(result: Result, reference: Result | None, memory: tuple[int, float] | None) -> str:
+    """The figures of one size; its last line is machine-readable (seconds there are CPU seconds)."""
+    t, n = result.timings, result.registrations
+    lines = [f"== {result.topics:,} topics, {n:,} registrations ({len(t['plan'].wall)} runs; seconds, min / median)"]
+    lines += [f"  {name:<28} {t[name]}" for name in MEASURED]
+    stage_cpu = {name: min(timing.cpu) for name, timing in result.stages.items()}
+    lines.append("  stages (cpu, min): " + ", ".join(f"{name} {cpu:.2f}" for name, cpu in stage_cpu.items())
+                 + f"; sum {sum(stage_cpu.values()):.2f}")  # fmt: skip
+    floors = {clock: getattr(result, clock)("payload floor") + getattr(result, clock)("output floor")
+              for clock in ("cpu", "wall")}  # fmt: skip
+    ratio = {clock: getattr(result, clock)("plan") / floors[clock] for clock in floors}
+    lines.append(f"  plan / (payload floor + output floor): cpu {ratio['cpu']:.2f}, wall {ratio['wall']:.2f}; "
+                 f"plan / bare floor: cpu {result.cpu('plan') / result.cpu('bare floor'):.2f}")  # fmt: skip
+    per_registration = result.cpu("plan") / n * 1000
+    flat = ""
+    if reference is not None:
+        change = per_registration / (reference.cpu("plan") / reference.registrations * 1000) - 1
+        flat = f" ({change:+.0%} against {reference.topics:,} topics)"
+    lines.append(f"  plan cpu per registration: {per_registration:.2f} ms{flat}")
+    check_ratio = result.cpu("check") / result.cpu("check floor")
+    lines.append(f"  check / (parse + validate): cpu {check_ratio:.2f}, "
+                 f"wall {result.wall('check') / result.wall('check floor'):.2f}")  # fmt: skip
+    per_extra_kb = float("nan")
+    if memory is not None and memory[0] != n:
+        per_extra_kb = (result.peak_rss_mb - memory[1]) * 1024 / (n - memory[0])
+        fixed = memory[1] - per_extra_kb * memory[0] / 1024
+        lines.append(f"  peak RSS {result.peak_rss_mb:.0f} MB: fixed {fixed:.0f} MB + {per_extra_kb:.1f} KB per "
+                     f"extra registration (through {memory[0]:,} registrations, {memory[1]:.0f} MB)")  # fmt: skip
+    else:
+        lines.append(f"  peak RSS {result.peak_rss_mb:.0f} MB")
+    lines.append(
+        f"topics={result.topics} plan_s={result.cpu('plan'):.2f} floor_s={result.cpu('bare floor'):.2f} "
+        f"ratio={result.cpu('plan') / result.cpu('bare floor'):.2f} peak_rss_mb={result.peak_rss_mb:.0f} "
+        f"payload_floor_s={result.cpu('payload floor'):.2f} output_floor_s={result.cpu('output floor'):.2f} "
+        f"ratio_payload={ratio['cpu']:.2f} clock=cpu plan_wall_s={result.wall('plan'):.2f} "
+        f"ratio_payload_wall={ratio['wall']:.2f} cpu_ms_per_registration={per_registration:.2f} "
+        f"kb_per_extra_registration={per_extra_kb:.1f} check_ratio={check_ratio:.2f}"
+    )
+    return "\n".join(lines)
+
+
+def rss_probe(argv: list[str]) -> int:
+    """Run the plan command once and print this process's peak RSS (KB): see :func:`peak_rss_mb`.
+
+    From ``VmHWM`` (the peak of this program's memory since ``exec``): ``ru_maxrss`` would be at
+    least the benchmark's own size, since Linux keeps it across the ``fork`` and ``exec`` that started
+    this process."""
+    run_cli(argv)
+    status = Path("/proc/self/status")
+    if status.exists():
+        (line,) = [line for line in status.read_text().splitlines() if line.startswith("VmHWM:")]
+        print(int(line.split()[1]))
+    else:  # not Linux: the kernel may count the parent's pages here (see above)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print its result line."""
+    """Run the benchmark and print each size's figures, the largest last."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["--rss-probe"]:
+        return rss_probe(arguments[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--topics", type=int, required=True, help="number of catalog topics (services: N/5)")
-    args = parser.parse_args(argv)
-    time_plan(10)  # warm up imports and the engine once, outside the measurement
-    time_floor(10)
-    plan_s, recording = time_plan(args.topics)
-    registrations = len(recording.resources) - 1  # without the stack itself
-    floor_s = time_floor(registrations)
-    replay_s = time_replay(recording)
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    engine.TUNE_COLLECTOR = False  # the same plan with Python's default collector settings
-    untuned_s, _ = time_plan(args.topics)
-    engine.TUNE_COLLECTOR = True
-    print(f"default_gc_plan_s={untuned_s:.2f} tuned/default={plan_s / untuned_s:.2f} (the collector tuned in runs)")
-    print(f"registrations={registrations} (topics, users with their passwords and secrets, cluster, operator)")
-    print(f"replay_s={replay_s:.2f} (same resources, raw SDK) plan/replay={plan_s / replay_s:.2f} "
-          f"replay/floor={replay_s / floor_s:.2f}")  # fmt: skip
+    parser.add_argument("--topics", type=int, nargs="+", default=list(SIZES), help="catalog sizes (services: N/5)")
+    parser.add_argument("--crds", type=Path, default=CRD_DIR, help="Strimzi CRD directory")
+    args = parser.parse_args(arguments)
     print(
-        f"topics={args.topics} plan_s={plan_s:.2f} floor_s={floor_s:.2f} "
-        f"ratio={plan_s / floor_s:.2f} peak_rss_mb={peak_rss_mb:.0f}"
+        f"python {sys.version.split()[0]}, pulumi {metadata.version('pulumi')}, libyaml {yaml.__with_libyaml__}, "
+        f"tooling's SDK speed-ups {'on' if sdk_speedups.supported() else 'off (another SDK release)'}",
+        flush=True,
     )
+    with tempfile.TemporaryDirectory() as directory, tuned_collector():
+        root = Path(directory)
+        reference_memory: tuple[int, float] | None = None
+        previous: Result | None = None
+        for topics in sorted(set(args.topics)):
+            (root / str(topics)).mkdir()
+            result = measure(topics, args.crds, root / str(topics))
+            if reference_memory is None:
+                if topics != MEMORY_REFERENCE_TOPICS:
+                    small = root / "memory-reference"
+                    small.mkdir()
+                    project = write_project(small, MEMORY_REFERENCE_TOPICS)
+                    rss = peak_rss_mb(project, small / "plan", args.crds)
+                    regs = len(run_main(project.directory, project.main, project.name, STACK,
+                                        config=project.stack_config(STACK)[0]).resources) - 1  # fmt: skip
+                    reference_memory = (regs, rss)
+                else:
+                    reference_memory = (result.registrations, result.peak_rss_mb)
+            reference = previous if previous is not None and previous.topics >= 1000 else None
+            print(report(result, reference, reference_memory), flush=True)
+            previous = result
+            shutil.rmtree(root / str(topics), ignore_errors=True)
     return 0
 
 

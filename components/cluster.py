@@ -19,10 +19,10 @@ from .specs.kafka import kafka_spec, node_pool_spec
 from .specs.metrics import metrics_config_map_data
 from .strimzi import (
     CLUSTER_LABEL,
-    MANAGED_BY_LABELS,
     TIMEOUT_ANNOTATION,
     WAIT_FOR_ANNOTATION,
     WAIT_FOR_READY,
+    managed_labels,
 )
 from .topic import KafkaTopic, KafkaTopicArgs, guard_hook
 from .user import KafkaUser, KafkaUserArgs
@@ -42,6 +42,9 @@ class KafkaClusterArgs:
     namespace: k8s.core.v1.Namespace | None = None
     """The cluster's Namespace resource when this program creates it; children wait for it
     (default: none, the namespace ``config.namespace`` already exists)."""
+    environment: str | None = None
+    """The stack's environment, as the ``messaging-platform.io/environment`` label of every object of
+    the cluster, its topics and users (default: none, no label)."""
 
 
 class KafkaCluster(pulumi.ComponentResource):
@@ -69,6 +72,9 @@ class KafkaCluster(pulumi.ComponentResource):
     """Secret holding the cluster CA certificate clients trust (key ``ca.crt``)."""
     clients_ca_secret: str
     """Secret holding the clients CA certificate (for mutual TLS)."""
+    labels: dict[str, str]
+    """Labels of every object of the cluster and of the objects declared for it (managed-by, part-of,
+    and the environment when given); those Strimzi reconciles for it add ``strimzi.io/cluster``."""
     kafka: StrimziResource
     """The ``Kafka`` custom resource; topics and users depend on it."""
 
@@ -78,6 +84,7 @@ class KafkaCluster(pulumi.ComponentResource):
         self.cluster_name = name
         self.namespace = config.namespace
         self.config = config
+        self.labels = managed_labels(args.environment)
         ready: list[pulumi.Resource] = [*(operator.ready if operator else []), *([namespace] if namespace else [])]
         strimzi_opts = pulumi.ResourceOptions(parent=self, depends_on=ready, protect=config.protect)
 
@@ -110,7 +117,7 @@ class KafkaCluster(pulumi.ComponentResource):
             metadata={
                 "name": name,
                 "namespace": config.namespace,
-                "labels": dict(MANAGED_BY_LABELS),
+                "labels": dict(self.labels),
                 "annotations": {
                     WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
                     TIMEOUT_ANNOTATION: str(config.ready_timeout_seconds),
@@ -175,7 +182,7 @@ class KafkaCluster(pulumi.ComponentResource):
         return self._topic_guard
 
     def _labels(self) -> dict[str, str]:
-        return {**MANAGED_BY_LABELS, CLUSTER_LABEL: self.cluster_name}
+        return {**self.labels, CLUSTER_LABEL: self.cluster_name}
 
     def _bootstrap(self, listener_name: str, listener: ListenerConfig) -> pulumi.Output[str]:
         in_cluster = internal_bootstrap(self.cluster_name, self.namespace, listener_name, listener)

@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from .config.operator import OperatorConfig
 from .specs.operator import operator_values
-from .strimzi import CRDS_URL, HELM_CHART, MANAGED_BY_LABELS, STRIMZI_VERSION
+from .strimzi import CRDS_URL, HELM_CHART, STRIMZI_VERSION, managed_labels
 
 OPERATOR_TYPE = "messaging-platform:strimzi:Operator"
 
@@ -25,6 +25,9 @@ class StrimziOperatorArgs:
     watch_namespaces: Sequence[str] = ()
     """Namespaces whose Strimzi resources the operator reconciles, besides its own (default: only
     its own namespace)."""
+    environment: str | None = None
+    """The stack's environment, as the ``messaging-platform.io/environment`` label of the operator's
+    Namespace (default: none, no label)."""
 
 
 class StrimziOperator(pulumi.ComponentResource):
@@ -61,7 +64,7 @@ class StrimziOperator(pulumi.ComponentResource):
 
         namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
-            metadata={"name": config.namespace, "labels": MANAGED_BY_LABELS},
+            metadata={"name": config.namespace, "labels": managed_labels(args.environment)},
             opts=child,
         )
         depends: list[pulumi.Resource] = [namespace]

@@ -214,3 +214,45 @@ MANAGED_BY_LABELS: dict[str, str] = {
     "app.kubernetes.io/managed-by": "pulumi",
     "app.kubernetes.io/part-of": "messaging-platform",
 }
+# The environment (preset) of the stack that declares an object: the policy pack compares it with the
+# environment its own config is for (rule policy-config-environment).
+ENVIRONMENT_LABEL = "messaging-platform.io/environment"
+
+
+def managed_labels(environment: str | None = None) -> dict[str, str]:
+    """:data:`MANAGED_BY_LABELS`, and :data:`ENVIRONMENT_LABEL` when the environment is known (a fresh dict)."""
+    return {**MANAGED_BY_LABELS, **({ENVIRONMENT_LABEL: environment} if environment else {})}
+
+
+# Kafka Connect (KafkaConnect / KafkaConnector).
+# Ref: the KafkaConnect CRD's `spec.config` description, and api/.../connect/KafkaConnectSpec.java at
+# tag 1.2.0 (FORBIDDEN_PREFIXES, FORBIDDEN_PREFIX_EXCEPTIONS).
+CONNECT_FORBIDDEN_CONFIG_PREFIXES: tuple[str, ...] = (
+    "group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic", "ssl.", "sasl.",
+    "security.", "listeners", "plugin.path", "rest.", "bootstrap.servers", "consumer.interceptor.classes",
+    "producer.interceptor.classes", "prometheus.metrics.reporter.",
+)  # fmt: skip
+CONNECT_FORBIDDEN_CONFIG_EXCEPTIONS: frozenset[str] = frozenset(
+    {"ssl.endpoint.identification.algorithm", "ssl.cipher.suites", "ssl.protocol", "ssl.enabled.protocols"}
+)
+# Ref: the KafkaConnector CRD's `spec.config` description (set through the resource's own fields).
+CONNECTOR_FORBIDDEN_CONFIG: frozenset[str] = frozenset(
+    {"name", "connector.class", "tasks.max", "connector.plugin.version"}
+)
+# KafkaConnectors are only reconciled for a KafkaConnect with this annotation set to "true".
+USE_CONNECTOR_RESOURCES_ANNOTATION = "strimzi.io/use-connector-resources"
+# Additional volumes (template.pod.volumes) may only be mounted under this path.
+# Ref: cluster-operator/.../model/TemplateUtils.java at tag 1.2.0 (ALLOWED_MOUNT_PATH).
+ALLOWED_MOUNT_PATH = "/mnt"
+# Config providers Strimzi configures on every Connect worker for its own credentials (appended to
+# the user's `config.providers`). Ref: KafkaConnectConfigurationBuilder.configProviders at tag 1.2.0.
+STRIMZI_CONFIG_PROVIDERS: frozenset[str] = frozenset({"strimzienv", "strimzifile", "strimzidir"})
+# The Connect REST API port of a KafkaConnect's `<name>-connect-api` service.
+CONNECT_REST_PORT = 8083
+
+
+def forbidden_connect_config(key: str) -> bool:
+    """Whether Strimzi manages this Connect worker option itself (and refuses a user's value)."""
+    if key in CONNECT_FORBIDDEN_CONFIG_EXCEPTIONS:
+        return False
+    return any(key.startswith(prefix) for prefix in CONNECT_FORBIDDEN_CONFIG_PREFIXES)

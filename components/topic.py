@@ -13,7 +13,7 @@ from .config.resolve import kubernetes_topic_name
 from .resources import StrimziResource
 from .review import TopicContext, topic_change_findings
 from .specs.topics import topic_spec
-from .strimzi import CLUSTER_LABEL, MANAGED_BY_LABELS, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import CLUSTER_LABEL, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
 
 if TYPE_CHECKING:
     from .cluster import KafkaCluster
@@ -70,7 +70,7 @@ class KafkaTopic(StrimziResource):
 
     def __init__(self, name: str, args: KafkaTopicArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         cluster = args.cluster
-        labels = {**MANAGED_BY_LABELS, CLUSTER_LABEL: cluster.cluster_name}
+        labels = {**cluster.labels, CLUSTER_LABEL: cluster.cluster_name}
         if args.domain is not None:
             labels[DOMAIN_LABEL] = args.domain
         super().__init__(

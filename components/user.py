@@ -16,7 +16,7 @@ from .config.catalog import Quotas
 from .config.resolve import ResolvedService
 from .resources import StrimziResource
 from .specs.users import PASSWORD_KEY, password_secret_name, user_spec
-from .strimzi import CLUSTER_LABEL, MANAGED_BY_LABELS, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import CLUSTER_LABEL, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
 
 if TYPE_CHECKING:
     from .cluster import KafkaCluster
@@ -80,7 +80,7 @@ class KafkaUser(pulumi.ComponentResource):
     def __init__(self, name: str, args: KafkaUserArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(USER_TYPE, name, None, opts)
         cluster = args.cluster
-        labels = {**MANAGED_BY_LABELS, CLUSTER_LABEL: cluster.cluster_name}
+        labels = {**cluster.labels, CLUSTER_LABEL: cluster.cluster_name}
         owned = args.password == "pulumi" and args.authentication == "scram-sha-512"
         depends: list[pulumi.Resource] = [cluster.kafka]
         self.password = None

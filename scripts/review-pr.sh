@@ -15,7 +15,8 @@
 #
 # Environment: PYTHON (default: .venv/bin/python of this checkout, else python3) must have the
 # requirements installed; MESSAGING_PLATFORM_CRDS (default: ../shared/strimzi-1.2.0/crds beside this
-# checkout) is the Strimzi CRD directory. OUT_DIR/stacks/<stack>/ keeps every plan and output.
+# checkout) is the Strimzi CRD directory; REVIEW_STACKS (default: all), space-separated stack names,
+# limits the review to those stacks. OUT_DIR/stacks/<stack>/ keeps every plan and output.
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -73,7 +74,12 @@ mp() {
   (cd "$WORK/$tree" && PYTHONPATH="$WORK/path-$tree${PYTHONPATH:+:$PYTHONPATH}" \
     "$PYTHON" -m messaging_platform_tools.launcher "$@")
 }
-stacks() { git -C "$REPO" ls-tree --name-only "$1" | sed -n 's/^Pulumi\.\(.*\)\.yaml$/\1/p'; }
+# stacks REV: the stacks of REV (its Pulumi.<stack>.yaml files), only those in REVIEW_STACKS when set.
+stacks() {
+  git -C "$REPO" ls-tree --name-only "$1" | sed -n 's/^Pulumi\.\(.*\)\.yaml$/\1/p' | while read -r stack; do
+    if [ -z "${REVIEW_STACKS:-}" ] || [[ " $REVIEW_STACKS " == *" $stack "* ]]; then echo "$stack"; fi
+  done
+}
 
 rm -rf "$OUT/stacks" "$OUT/comment.md"
 mkdir -p "$OUT/stacks"

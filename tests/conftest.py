@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,22 @@ from messaging_platform.config import Stack, StackConfig, load_stack, load_stack
 from messaging_platform_tools.offline.engine import Recording, run_program
 from messaging_platform_tools.offline.project import PulumiProject
 from messaging_platform_tools.offline.runner import PlanResult, plan_stack
-from messaging_platform_tools.validation.crd_schema import CrdSchemas
+from messaging_platform_tools.validation.crd_schema import CACHE_ENV, CrdSchemas
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 STRIMZI_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0"
 CRD_DIR = STRIMZI_DIR / "crds"
 STACKS = ("dev", "prod")
-ALL_STACKS = ("dev", "prod", "external")
+ALL_STACKS = ("dev", "prod", "external", "mirror")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A cache folder of the test run's own: tests never write to the developer's (CRD schemas)."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("cache")
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,7 @@ from .config_schema import REGENERATE, stale_files, write_generated
 from .diff import diff_plans, load_plan, render_json, render_text
 from .offline.check import InputError, check_files
 from .offline.config_keys import stack_config_key
+from .offline.engine import tuned_collector
 from .offline.output import OutputFolderError, check_target
 from .offline.plan import remote_sources, render_tree, summary_counts
 from .offline.project import PulumiProject
@@ -41,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         check_sdk()
-        code: int = args.handler(args)
+        with tuned_collector(collect=False):  # the whole command, as a program run (see GC_THRESHOLDS)
+            code: int = args.handler(args)
     except (ConfigError, FileNotFoundError, InputError, OutputFolderError, PolicySettingsError,
             UnsupportedSdkError) as exc:  # fmt: skip
         print(f"error: {exc}", file=sys.stderr)

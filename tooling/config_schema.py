@@ -37,7 +37,7 @@ JsonSchema = dict[str, Any]
 # Keys of a stack's config that are merged over an environment preset before validation
 # (messaging_platform.config.stack._with_presets): the whole block, or each entry of a map.
 _OVER_PRESET_BLOCK = frozenset({"operator", "catalog"})
-_OVER_PRESET_ENTRIES = frozenset({"clusters"})
+_OVER_PRESET_ENTRIES = frozenset({"clusters", "connect", "bridges", "mirrorMaker2"})
 # How the reference names the key of each map of models.
 _MAP_KEYS = {
     "clusters": "<cluster>",
@@ -46,6 +46,13 @@ _MAP_KEYS = {
     "listeners": "<listener>",
     "topics": "<topic>",
     "services": "<service>",
+    "connect": "<connect>",
+    "connectors": "<connector>",
+    "plugins": "<plugin>",
+    "env": "<variable>",
+    "bridges": "<bridge>",
+    "mirrorMaker2": "<mirror>",
+    "rebalances": "<rebalance>",
 }
 _NAMESPACES = {
     "kubernetes": "Config of the Kubernetes provider (pulumi-kubernetes), e.g. `kubernetes:context`.",

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, Wi
 
 from ..topic_config import CompressionType, topic_config_problems
 from .base import ConfigModel, Problem, json_pattern, raise_problems
+from .connectors import ConnectorName, ConnectorSpec
 from .errors import ConfigError, ConfigProblem, join_path, problems_from_validation_error
 from .units import DurationMs, SizeBytes
 from .yaml_input import YamlInputError, load_yaml
@@ -333,6 +334,10 @@ class DomainFile(ConfigModel):
     services: dict[ServiceName, ServiceSpec] = Field(
         default_factory=dict, description="Client applications by name, which is their KafkaUser's (`User:<name>`)."
     )
+    connectors: dict[ConnectorName, ConnectorSpec] = Field(
+        default_factory=dict,
+        description="Kafka Connect connectors by name (their KafkaConnector's), run by a Connect cluster of the stack.",
+    )
 
 
 class CatalogSettings(ConfigModel):
@@ -372,9 +377,11 @@ class Catalog:
         self.domains = domains
         self.topics: dict[str, tuple[str, CatalogTopic]] = {}
         self.services: dict[str, tuple[str, ServiceSpec]] = {}
+        self.connectors: dict[str, tuple[str, ConnectorSpec]] = {}
         for file, domain in domains.items():
             self.topics.update({key: (file, topic) for key, topic in domain.topics.items()})
             self.services.update({name: (file, service) for name, service in domain.services.items()})
+            self.connectors.update({name: (file, connector) for name, connector in domain.connectors.items()})
 
     @classmethod
     def load(cls, directory: Path, label: str = "catalog") -> Catalog:
@@ -416,7 +423,16 @@ class Catalog:
         problems: list[ConfigProblem] = []
         seen_topics: dict[str, str] = {}
         seen_services: dict[str, str] = {}
+        seen_connectors: dict[str, str] = {}
         for file, domain in self.domains.items():
+            for name in domain.connectors:
+                if name in seen_connectors:
+                    problems.append(
+                        ConfigProblem(
+                            join_path(f"{file}: ", ["connectors", name]), f"is also declared in {seen_connectors[name]}"
+                        )
+                    )
+                seen_connectors.setdefault(name, file)
             for key in domain.topics:
                 if key in seen_topics:
                     problems.append(
@@ -440,6 +456,7 @@ __all__ = [
     "Catalog",
     "CatalogSettings",
     "CatalogTopic",
+    "ConnectorSpec",
     "ConsumeIntent",
     "DeletionPolicy",
     "DomainFile",

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from .addons import Addons, resolve_addons
 from .catalog import Catalog
+from .causes import explain_problems
 from .cluster import ClusterConfig
+from .connect_resolve import ResolvedConnect, resolve_stack_connect
 from .errors import ConfigError, problems_from_validation_error
 from .external import ExternalClusterConfig
 from .presets import Environment, cluster_preset, merge
 from .resolve import ResolvedCatalog, TargetCluster, resolve_catalog
-from .stack import PROJECT, StackConfig, load_stack_config
+from .stack import PROJECT, StackConfig, load_stack_config, mask_secret_values
 
 AUTHENTICATION_TYPES = frozenset({"scram-sha-512", "tls"})
 
@@ -26,6 +29,10 @@ class Stack:
 
     config: StackConfig
     catalog: ResolvedCatalog | None = None
+    addons: Addons = field(default_factory=Addons)
+    """Bridges and mirrors resolved against the catalog (their topics, groups and ACLs)."""
+    connect: Mapping[str, ResolvedConnect] = field(default_factory=dict)
+    """Kafka Connect clusters with their topics, user, ACLs and the catalog connectors they run."""
 
 
 def load_stack(
@@ -34,9 +41,36 @@ def load_stack(
     """Validate the config, then load ``<root>/<catalog.path>`` and resolve it (ConfigError on any problem)."""
     config = load_stack_config(values, source, secret_keys)
     if config.catalog is None:
-        return Stack(config)
+        return Stack(config, addons=_addons(config, None, source))
     catalog = Catalog.load(root / config.catalog.path, label=config.catalog.path)
-    return Stack(config, resolve_catalog(catalog, config.catalog, target_cluster(config), f"{PROJECT}:catalog"))
+    try:
+        resolved = resolve_catalog(catalog, config.catalog, target_cluster(config), f"{PROJECT}:catalog")
+    except ConfigError as exc:
+        # Problems a stack value causes (a preset's replicas over its brokers) are reported at that value.
+        problems = explain_problems(exc.problems, values, config.environment, f"{PROJECT}:", catalog)
+        raise ConfigError(mask_secret_values(problems, secret_keys), exc.source) from None
+    return Stack(config, resolved, _addons(config, resolved, source), _connect(config, resolved, source))
+
+
+def _connect(config: StackConfig, catalog: ResolvedCatalog, source: str) -> dict[str, ResolvedConnect]:
+    try:
+        return resolve_stack_connect(
+            config.connect,
+            cluster_name=config.catalog_cluster,
+            clusters=config.clusters,
+            catalog=catalog,
+            settings=config.catalog,
+            path=f"{PROJECT}:connect",
+        )
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source) from None
+
+
+def _addons(config: StackConfig, catalog: ResolvedCatalog | None, source: str) -> Addons:
+    try:
+        return resolve_addons(config, catalog, f"{PROJECT}:")
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source) from None
 
 
 def cluster_config(

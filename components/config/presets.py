@@ -155,3 +155,49 @@ def merge(preset: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, A
 def catalog_preset(environment: Environment) -> dict[str, Any]:
     """The catalog defaults of an environment (a fresh copy)."""
     return copy.deepcopy(_CATALOG[environment])
+
+
+# Kafka clients Strimzi runs beside a cluster: one pod in dev; in prod two (one may be rescheduled
+# while the other serves) with requests and a memory limit, as the resources-required policy asks.
+_BRIDGE: dict[Environment, dict[str, Any]] = {
+    "dev": {"replicas": 1},
+    "prod": {"replicas": 2, "resources": _resources("200m", "512Mi")},
+}
+_MIRROR_MAKER: dict[Environment, dict[str, Any]] = {
+    "dev": {"replicas": 1},
+    "prod": {"replicas": 2, "resources": _resources("500m", "2Gi")},
+}
+
+
+def bridge_preset(environment: Environment) -> dict[str, Any]:
+    """The HTTP Bridge defaults of an environment (a fresh copy)."""
+    return copy.deepcopy(_BRIDGE[environment])
+
+
+def mirror_maker_preset(environment: Environment) -> dict[str, Any]:
+    """The MirrorMaker 2 defaults of an environment (a fresh copy)."""
+    return copy.deepcopy(_MIRROR_MAKER[environment])
+
+
+# Kafka Connect: one worker in dev; in prod three, spread over zones (rack), with requests and a
+# memory limit. Its internal topics are replicated as the catalog's topics are (dev 1, prod 3).
+_CONNECT: dict[Environment, dict[str, Any]] = {
+    "dev": {
+        "replicas": 1,
+        "resources": _resources("250m", "1Gi"),
+        "jvmOptions": {"-Xms": "512m", "-Xmx": "512m"},
+        "internalTopics": {"replicas": 1, "minInsyncReplicas": 1},
+    },
+    "prod": {
+        "replicas": 3,
+        "resources": _resources("500m", "2Gi"),
+        "jvmOptions": {"-Xms": "1g", "-Xmx": "1g"},
+        "internalTopics": {"replicas": 3, "minInsyncReplicas": 2},
+        "rack": {"topologyKey": "topology.kubernetes.io/zone"},
+    },
+}
+
+
+def connect_preset(environment: Environment) -> dict[str, Any]:
+    """The Kafka Connect defaults of an environment (a fresh copy)."""
+    return copy.deepcopy(_CONNECT[environment])

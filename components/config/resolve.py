@@ -6,6 +6,7 @@ reported at the file and key that caused them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ from .catalog import (
     TopicRef,
     TopicSettings,
 )
+from .connectors import ConnectorSpec
 from .errors import ConfigError, ConfigProblem, join_path
 from .intent_bounds import IntentProblem, overlap_problems, prefix_problems
 
@@ -62,6 +64,9 @@ class ResolvedTopic:
     domain: str
     declared_at: str = ""
     """Where the topic is declared, as error messages name it (``catalog/orders.yaml: topics.x``)."""
+    sources: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False)
+    """Where ``partitions``, ``replicas`` and each Kafka config option were set: the layer's key path
+    (``messaging-platform:catalog.defaults``, ``declared_at`` or the stack's per-topic override)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,27 @@ class ResolvedService:
 
 
 @dataclass(frozen=True)
+class ResolvedConnector:
+    """A catalog connector with the Kafka names of the topics it reads and writes."""
+
+    name: str
+    spec: ConnectorSpec
+    consumes: tuple[str, ...]
+    """Kafka names of the topics it reads (a sink, in group ``connect-<name>``)."""
+    produces: tuple[str, ...]
+    """Kafka names of the topics it writes (a source)."""
+    source: str
+    domain: str
+    declared_at: str = ""
+    """Where the connector is declared, as error messages name it (``catalog/shipping.yaml: connectors.x``)."""
+
+    @property
+    def connect(self) -> str:
+        """The Connect cluster that runs it."""
+        return self.spec.connect
+
+
+@dataclass(frozen=True)
 class ResolvedCatalog:
     """The catalog as one stack deploys it, on one cluster."""
 
@@ -98,6 +124,8 @@ class ResolvedCatalog:
     topics: tuple[ResolvedTopic, ...]
     services: tuple[ResolvedService, ...]
     passwords: Literal["pulumi", "operator"]
+    connectors: tuple[ResolvedConnector, ...] = ()
+    """Kafka Connect connectors; the stack's Connect clusters run them (none: they are not deployed)."""
 
 
 def kubernetes_topic_name(kafka_name: str) -> str:
@@ -152,6 +180,13 @@ def resolve_catalog(
         )
         problems += service_problems
         services.append(service)
+    connectors = []
+    for name, (file, connector_spec) in sorted(catalog.connectors.items()):
+        connector, connector_problems = resolve_connector(
+            name, file, catalog.domains[file].domain, connector_spec, kafka_names
+        )
+        problems += connector_problems
+        connectors.append(connector)
     if topics and not target.topic_operator:
         problems.append(
             ConfigProblem(
@@ -178,7 +213,7 @@ def resolve_catalog(
         )
     if problems:
         raise ConfigError(problems, "catalog")
-    return ResolvedCatalog(target, tuple(topics), tuple(services), settings.passwords)
+    return ResolvedCatalog(target, tuple(topics), tuple(services), settings.passwords, tuple(connectors))
 
 
 def resolve_topic(
@@ -273,6 +308,7 @@ def resolve_topic(
         source=file,
         domain=domain,
         declared_at=declared_at,
+        sources={**{name: where for name, (_, where) in chosen.items()}, **config_source},
     )
     return resolved, problems
 
@@ -336,6 +372,36 @@ def resolve_service(
             problems.append(ConfigProblem(path, bound.message, bound.value))
     acls = () if problems else tuple(service_acls(service, dict(kafka_names)))
     return ResolvedService(name, service, acls, file, domain), problems
+
+
+def resolve_connector(
+    name: str, file: str, domain: str, connector: ConnectorSpec, kafka_names: Mapping[str, str]
+) -> tuple[ResolvedConnector, list[ConfigProblem]]:
+    """One connector with the Kafka names of its topics, and the problems of its references: each
+    topic it reads or writes is a catalog topic, and a sink's ``topics`` config reads only those."""
+    where = join_path(f"{file}: ", ["connectors", name])
+    problems = [
+        ConfigProblem(join_path(where, [field, i]), f"is not a catalog topic{_hint(key, kafka_names)}", key)
+        for field in ("consumes", "produces")
+        for i, key in enumerate(getattr(connector, field))
+        if key not in kafka_names
+    ]
+    consumes = tuple(kafka_names.get(key, key) for key in connector.consumes)
+    produces = tuple(kafka_names.get(key, key) for key in connector.produces)
+    listed = connector.config.get("topics")
+    if isinstance(listed, str):
+        unread = [t for t in (part.strip() for part in listed.split(",")) if t and t not in consumes]
+        if unread:
+            problems.append(
+                ConfigProblem(
+                    join_path(where, ["config", "topics"]),
+                    f"reads {', '.join(unread)}, which `consumes` does not list; add the catalog topic to consumes "
+                    "(its ACLs come from there)",
+                    listed,
+                )
+            )
+    resolved = ResolvedConnector(name, connector, consumes, produces, file, domain, where)
+    return resolved, problems
 
 
 def _reference_problems(

@@ -9,14 +9,31 @@ from typing import Any, cast
 from pydantic import Field, ValidationError, model_validator
 
 from ..invariants import did_you_mean
+from .addons import addon_problems
 from .base import ConfigModel, Problem, raise_problems
+from .bridge import BridgeConfig
 from .catalog import CatalogSettings
+from .causes import explain_problems
 from .cluster import ClusterConfig
+from .connect import ConnectConfig
+from .connect_resolve import connect_stack_problems
 from .errors import MISSING, SECRET_PLACEHOLDER, ConfigError, ConfigProblem, problems_from_validation_error
 from .external import ExternalClusterConfig
 from .kubernetes import DnsLabel
+from .mirror import MirrorMaker2Config
 from .operator import OperatorConfig
-from .presets import ENVIRONMENTS, Environment, catalog_preset, cluster_preset, merge, operator_preset
+from .presets import (
+    ENVIRONMENTS,
+    Environment,
+    bridge_preset,
+    catalog_preset,
+    cluster_preset,
+    connect_preset,
+    merge,
+    mirror_maker_preset,
+    operator_preset,
+)
+from .rebalance import RebalanceConfig
 
 PROJECT = "messaging-platform"
 # Pod names are <cluster>-<pool>-<node id>: leave room for two dashes and a 5-digit id.
@@ -50,6 +67,25 @@ class StackConfig(ConfigModel):
         description="This stack's use of the shared catalog (`catalog/*.yaml`), over the catalog preset; "
         "unset: no catalog.",
     )
+    bridges: dict[DnsLabel, BridgeConfig] = Field(
+        default_factory=dict,
+        description="HTTP Bridges (KafkaBridge) by name, each over the bridge preset, with a user whose ACLs come "
+        "from its intents.",
+    )
+    mirror_maker2: dict[DnsLabel, MirrorMaker2Config] = Field(
+        default_factory=dict,
+        description="MirrorMaker 2 mirrors (KafkaMirrorMaker2) by name, each over the MirrorMaker 2 preset: catalog "
+        "topics copied from one cluster of the stack to another, with a least-privilege user on each side.",
+    )
+    connect: dict[DnsLabel, ConnectConfig] = Field(
+        default_factory=dict,
+        description="Kafka Connect clusters (KafkaConnect) by name, each over the Connect preset, on the catalog's "
+        "cluster; each runs the catalog's connectors that name it, as a user whose ACLs come from them.",
+    )
+    rebalances: dict[DnsLabel, RebalanceConfig] = Field(
+        default_factory=dict,
+        description="Cruise Control rebalances (KafkaRebalance) by name, on clusters that run Cruise Control.",
+    )
 
     @property
     def watched_namespaces(self) -> list[str]:
@@ -61,7 +97,14 @@ class StackConfig(ConfigModel):
     @model_validator(mode="after")
     def _check_stack(self) -> StackConfig:
         raise_problems(
-            [*self._cluster_problems(), *self._watch_problems(), *self._pool_name_problems(), *self._catalog_problems()]
+            [
+                *self._cluster_problems(),
+                *self._watch_problems(),
+                *self._pool_name_problems(),
+                *self._catalog_problems(),
+                *addon_problems(self),
+                *connect_stack_problems(self),
+            ]
         )
         return self
 
@@ -160,7 +203,8 @@ def load_stack_config(
                 environment if "environment" in values else MISSING,
             )
         )
-    for key in ("operator", "clusters", "externalClusters", "catalog"):
+    maps = ("operator", "clusters", "externalClusters", "catalog", "bridges", "mirrorMaker2", "rebalances", "connect")
+    for key in maps:
         if key in values and not isinstance(values[key], Mapping):
             problems.append(ConfigProblem(f"{prefix}{key}", "must be a map of keys", values[key]))
     if problems:
@@ -170,7 +214,7 @@ def load_stack_config(
     try:
         config = StackConfig.model_validate(raw)
     except ValidationError as exc:
-        problems = problems_from_validation_error(exc, raw, prefix)
+        problems = explain_problems(problems_from_validation_error(exc, raw, prefix), values, environment, prefix)
         raise ConfigError(mask_secret_values(problems, secret_keys, prefix), source) from None
     plain_passwords = [
         ConfigProblem(
@@ -180,6 +224,14 @@ def load_stack_config(
         )
         for name, external in config.external_clusters.items()
         if external.sasl is not None and not is_secret(f"externalClusters.{name}.sasl.password", secret_keys)
+    ] + [
+        ConfigProblem(
+            f"{prefix}mirrorMaker2.{name}.externalUser.password",
+            "must be a Pulumi secret, not plain text in the stack file: "
+            f"pulumi config set --secret --path 'mirrorMaker2.{name}.externalUser.password' <password>",
+        )
+        for name, mirror in config.mirror_maker2.items()
+        if mirror.external_user is not None and not is_secret(f"mirrorMaker2.{name}.externalUser.password", secret_keys)
     ]
     if plain_passwords:
         raise ConfigError(plain_passwords, source)
@@ -228,6 +280,9 @@ def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[s
     return {
         **{k: v for k, v in values.items() if k not in {"operator", "clusters", "catalog"}},
         **catalog,
+        **_entries_over(values, "bridges", bridge_preset(environment)),
+        **_entries_over(values, "mirrorMaker2", mirror_maker_preset(environment)),
+        **_entries_over(values, "connect", connect_preset(environment)),
         "operator": merge(operator_preset(environment), values.get("operator") or {}),
         "clusters": {
             name: merge(cluster_preset(environment), cluster if isinstance(cluster, Mapping) else {})
@@ -240,3 +295,16 @@ def _with_presets(environment: Environment, values: Mapping[str, Any]) -> dict[s
 
 def _unknown_key_message(key: str, allowed: list[str]) -> str:
     return f"unknown config key; allowed keys: {', '.join(allowed)}{did_you_mean(key, allowed)}"
+
+
+def _entries_over(values: Mapping[str, Any], key: str, preset: Mapping[str, Any]) -> dict[str, Any]:
+    """``{key: {name: preset + entry}}`` for a map of entries that each sit over a preset (as clusters do)."""
+    entries = values.get(key)
+    if not isinstance(entries, Mapping):
+        return {}
+    return {
+        key: {
+            name: merge(preset, entry or {}) if isinstance(entry, Mapping) or entry is None else entry
+            for name, entry in entries.items()
+        }
+    }

@@ -18,6 +18,7 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_VALUES = 1_000_000
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+_STR = "tag:yaml.org,2002:str"
 _UNSUPPORTED_TAGS = (
     "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:binary",
@@ -47,6 +48,11 @@ class StrictLoader(_BASE_LOADER):  # type: ignore[misc]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """A mapping whose keys are unique (else a ConstructorError at the second one)."""
+        keys = [key.value for key, _ in node.value if type(key) is yaml.ScalarNode and key.tag == _STR]
+        if len(keys) == len(node.value) and len(set(keys)) == len(keys):
+            # Only plain string keys, all different (most maps): nothing to construct twice.
+            plain: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return plain
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -99,19 +105,40 @@ def read_text(path: Path, label: str | None = None) -> str:
 
 def load_yaml(path: Path, label: str | None = None, *, all_documents: bool = False) -> Any:
     """Parse a file (one document, or every document with ``all_documents``) strictly and within bounds."""
+    if all_documents:
+        return [document for _, document in load_yaml_documents(path, label)]
     name = label or str(path)
     text = read_text(path, name)
     try:
-        if all_documents:
-            result: Any = list(yaml.load_all(text, Loader=StrictLoader))
-        else:
-            result = yaml.load(text, Loader=StrictLoader)
+        result = yaml.load(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         raise YamlInputError(f"{name}: not valid YAML: {_one_line(exc)}") from None
     except RecursionError:
         raise YamlInputError(f"{name}: nested deeper than Python can read; flatten it") from None
     _check_bounds(result, name)
     return result
+
+
+def load_yaml_documents(path: Path, label: str | None = None) -> list[tuple[int, Any]]:
+    """Every document of a file, strictly and within bounds, each with the line (1-based) where its
+    content starts (``apiVersion:`` of a manifest, not the ``---`` before it)."""
+    name = label or str(path)
+    text = read_text(path, name)
+    documents: list[tuple[int, Any]] = []
+    try:
+        loader = StrictLoader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                documents.append((node.start_mark.line + 1, loader.construct_document(node)))
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        raise YamlInputError(f"{name}: not valid YAML: {_one_line(exc)}") from None
+    except RecursionError:
+        raise YamlInputError(f"{name}: nested deeper than Python can read; flatten it") from None
+    _check_bounds([document for _, document in documents], name)
+    return documents
 
 
 def _check_bounds(document: Any, name: str) -> None:

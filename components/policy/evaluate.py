@@ -19,14 +19,18 @@ def evaluate(resources: Sequence[ResourceView], settings: Mapping[str, RuleSetti
             continue
         if rule.stack_check is not None:
             for resource, message in rule.stack_check(resources, rule_settings.config):
-                where, urn = (resource.display, resource.urn) if resource is not None else ("stack", "")
-                findings.append(Finding(rule.id, rule_settings.level, where, message, urn))
+                where, urn, origin = (
+                    (resource.display, resource.urn, resource.origin) if resource is not None else ("stack", "", "")
+                )
+                findings.append(Finding(rule.id, rule_settings.level, where, message, urn, origin))
             continue
         assert rule.check is not None
         for resource in resources:
             if rule.types is None or resource.type in rule.types:
                 for message in rule.check(resource, rule_settings.config):
-                    findings.append(Finding(rule.id, rule_settings.level, resource.display, message, resource.urn))
+                    findings.append(
+                        Finding(rule.id, rule_settings.level, resource.display, message, resource.urn, resource.origin)
+                    )
     return sort_findings(findings)
 
 

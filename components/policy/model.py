@@ -55,6 +55,8 @@ class ResourceView:
     name: str
     urn: str
     props: Mapping[str, Any] = field(repr=False)
+    origin: str = field(default="", compare=False)
+    """Where the resource is declared, as findings name it (``file.yaml:12``); empty when unknown."""
 
     @property
     def kind(self) -> str:
@@ -98,9 +100,13 @@ class Finding:
     resource: str
     message: str
     urn: str = ""
+    source: str = ""
+    """Where what the finding judges comes from: a file and line (``check``), a stack config key or
+    catalog entry (``plan``); empty when unknown."""
 
     def __str__(self) -> str:
-        return f"{self.level:<9} {self.rule:<30} {self.resource}: {self.message}"
+        where = f" (at {self.source})" if self.source else ""
+        return f"{self.level:<9} {self.rule:<30} {self.resource}: {self.message}{where}"
 
 
 def plain(value: Any) -> Any:
@@ -117,6 +123,10 @@ def plain(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
+    if type(value) is dict:  # plain data (YAML, JSON, recorded inputs): no proxy that can raise
+        return {key: plain(item) for key, item in value.items()}
+    if type(value) is list:
+        return [plain(item) for item in value]
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key in list(value.keys()):
@@ -136,15 +146,17 @@ def plain(value: Any) -> Any:
     return value
 
 
-def view_of_object(obj: Mapping[str, Any], source: str = "") -> ResourceView:
-    """A Kubernetes object (from YAML) as a resource view; ``source`` names its file."""
+def view_of_object(obj: Mapping[str, Any], source: str = "", line: int | None = None) -> ResourceView:
+    """A Kubernetes object (from YAML) as a resource view; ``source`` names its file, ``line`` where in it
+    the object starts (findings then say ``(at <source>:<line>)``)."""
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
     assert isinstance(metadata, Mapping)
     name = str(metadata.get("name", "?"))
     namespace = metadata.get("namespace")
     kind = obj.get("kind", "?")
     urn = f"{source}#{kind}/{namespace + '/' if namespace else ''}{name}" if source else f"{kind}/{name}"
-    return ResourceView(f"kubernetes:{obj.get('apiVersion')}:{kind}", name, urn, plain(obj))
+    origin = f"{source}:{line}" if source and line is not None else source
+    return ResourceView(f"kubernetes:{obj.get('apiVersion')}:{kind}", name, urn, plain(obj), origin)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -20,6 +20,8 @@ from .rules import all_rules
 PACK_NAME = "messaging-platform"
 DEFAULT_LEVEL: Level = "mandatory"
 CONFIG_PACKAGE = "messaging_platform.policy.config"
+ENVIRONMENT_RULE = "policy-config-environment"
+"""The rule whose ``environment`` setting says which environment a policy config is for."""
 
 
 @dataclass(frozen=True)
@@ -44,22 +46,39 @@ def environment_config_path(environment: str, project_dir: Path | None = None) -
 
 
 def load_policy_config(environment: str, project_dir: Path | None = None) -> dict[str, Any]:
-    """The environment's policy config: the project's file, else the copy shipped with the package."""
+    """The environment's policy config: the project's file, else the copy shipped with the package.
+
+    A file that says it is another environment's (``policy-config-environment.environment``) is refused.
+    """
     path = environment_config_path(environment, project_dir)
     if path is not None:
-        text = path.read_text()
+        text, name = path.read_text(), str(path)
     else:
         packaged = resources.files(CONFIG_PACKAGE) / f"{environment}.json"
         if not packaged.is_file():
             raise PolicySettingsError(f"no policy config for environment '{environment}' (expected {environment}.json)")
-        text = packaged.read_text()
+        text, name = packaged.read_text(), f"{environment}.json"
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PolicySettingsError(f"policy config for '{environment}' is not JSON: {exc}") from None
     if not isinstance(document, dict):
         raise PolicySettingsError(f"policy config for '{environment}' must be a JSON object")
+    declared = config_environment(document)
+    if declared is not None and declared != environment:
+        raise PolicySettingsError(
+            f"{name} is the policy config of environment '{declared}' ({ENVIRONMENT_RULE}.environment), "
+            f"not of '{environment}'"
+        )
     return document
+
+
+def config_environment(document: Mapping[str, Any]) -> str | None:
+    """The environment a ``--policy-pack-config`` document is for, when it says (its
+    ``policy-config-environment`` rule's ``environment``); the pack checks resources against it."""
+    entry = document.get(ENVIRONMENT_RULE)
+    declared = entry.get("environment") if isinstance(entry, Mapping) else None
+    return declared if isinstance(declared, str) and declared else None
 
 
 def resolve_settings(document: Mapping[str, Any]) -> dict[str, RuleSettings]:

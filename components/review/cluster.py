@@ -1,4 +1,4 @@
-"""Changes of a Strimzi cluster: the ``Kafka`` resource, its node pools and Kafka Connect clusters."""
+"""Changes of a Strimzi cluster: the ``Kafka`` resource, its node pools, Kafka Connect and MirrorMaker 2 clusters."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from ..config.kubernetes import quantity_value
 from ..config.listeners import INTERNAL_LISTENER_TYPES
 from ..strimzi import parse_metadata_version
-from .model import Resource, mapping, number
+from .model import Resource, known, mapping, number
 from .topics import TopicContext, TopicFacts, broker_topic_defaults, config_change_risks
 
 # Listener authentication Strimzi implements itself; anything else (custom) cannot be judged here.
@@ -250,6 +250,42 @@ def connect_findings(old: Resource, new: Resource) -> Iterator[Hazard]:
                 f"{field_name} changes ({before} -> {after}): the Connect "
                 "cluster would lose its connectors' configs, offsets or status and start them from scratch",
             )
+
+
+def mirror_maker_findings(old: Resource, new: Resource) -> Iterator[Hazard]:
+    """``connect-internal-topic-changed`` for a ``KafkaMirrorMaker2``: its Connect cluster's group or
+    topics (``spec.target``) change, or a mirrored source's alias goes.
+
+    The group and topics hold the connectors' offsets: new ones copy every mirrored topic again from
+    the start. A source alias names the remote topics (``<alias>.<topic>``), the offset-syncs and
+    checkpoints topics and the source offsets: a changed alias mirrors into new remote topics from
+    scratch and leaves the old ones, with the consumers reading them, behind.
+    """
+    before, after = mapping(old.spec.get("target")), mapping(new.spec.get("target"))
+    for field_name in CONNECT_INTERNAL_FIELDS:
+        if before.get(field_name) is not None and before.get(field_name) != after.get(field_name):
+            yield (
+                "connect-internal-topic-changed",
+                f"target.{field_name} changes ({before.get(field_name)} -> {after.get(field_name)}): MirrorMaker 2 "
+                "would lose its connectors' offsets and copy every mirrored topic again from the start",
+            )
+    old_aliases, new_aliases = _source_aliases(old), _source_aliases(new)
+    if new_aliases:
+        for alias in sorted(old_aliases - new_aliases):
+            yield (
+                "connect-internal-topic-changed",
+                f"source alias '{alias}' is no longer mirrored (now: {', '.join(sorted(new_aliases))}): its remote "
+                f"topics ({alias}.<topic>), offset syncs and checkpoints are abandoned and a new alias starts over",
+            )
+
+
+def _source_aliases(mirror: Resource) -> set[str]:
+    mirrors = mirror.spec.get("mirrors")
+    return {
+        str(alias)
+        for entry in (mirrors if isinstance(mirrors, list) else [])
+        if known(alias := mapping(mapping(entry).get("source")).get("alias")) and alias
+    }
 
 
 _CONNECT_CONFIG_KEYS = {

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..strimzi import CLUSTER_LABEL
 from .access import AclRule, acl_rule, removed_rule_messages, user_acl_rules, user_findings, user_name
-from .cluster import connect_findings, kafka_findings, pool_findings, pool_roles
+from .cluster import connect_findings, kafka_findings, mirror_maker_findings, pool_findings, pool_roles
 from .fields import field_changes
 from .model import (
     FINDING_IDS,
@@ -251,6 +251,8 @@ def _update_hazards(old: Resource, new: Resource, facts: StackFacts) -> Iterator
             yield from pool_findings(old, new, cluster_existed=True)
         elif new.kind == "KafkaConnect":
             yield from connect_findings(old, new)
+        elif new.kind == "KafkaMirrorMaker2":
+            yield from mirror_maker_findings(old, new)
         elif new.kind == "KafkaUser":
             yield from user_findings(old, new)
     if (old.kind == "KafkaUser" and old.is_strimzi) or old.type == KAFKA_SCRAM:

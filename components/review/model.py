@@ -38,8 +38,8 @@ FINDING_IDS: dict[str, str] = {
     "kafka-downgraded": "spec.kafka.version or spec.kafka.metadataVersion goes down",
     "user-deleted": "a KafkaUser or a SCRAM credential is removed, or its user name changes",
     "acl-removed": "an ACL rule is removed (KafkaUser ACLs or a pulumi-kafka Acl)",
-    "connect-internal-topic-changed": "a KafkaConnect's groupId, configStorageTopic, offsetStorageTopic or "
-    "statusStorageTopic changes",
+    "connect-internal-topic-changed": "a KafkaConnect's (or a KafkaMirrorMaker2's target) groupId, "
+    "configStorageTopic, offsetStorageTopic or statusStorageTopic changes, or a KafkaMirrorMaker2 source alias goes",
     "resource-replaced": "the engine would delete and create an object: a Kubernetes metadata.name/namespace or "
     "a pulumi-kafka identity changes, or a resource is renamed without an alias",
 }

@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from messaging_platform.config import ConfigError
 from messaging_platform.config.catalog import Catalog
-from messaging_platform.config.yaml_input import MAX_DEPTH, YamlInputError, load_yaml
+from messaging_platform.config.yaml_input import MAX_DEPTH, StrictLoader, YamlInputError, load_yaml
 from messaging_platform_tools.offline.check import InputError, load_objects
 from messaging_platform_tools.stack_files import load_stack_file, read_stack_config
-from tests.conftest import PROJECT_DIR
+from tests.conftest import ALL_STACKS, PROJECT_DIR
 
 ALIAS_BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"{b}: &{b} [{', '.join([f'*{a}'] * 10)}]\n" for a, b in zip("abcdef", "bcdefg", strict=True)
@@ -122,8 +123,48 @@ def test_check_refuses_a_duplicate_key_in_a_manifest(tmp_path: Path) -> None:
         load_objects([path])
 
 
+# Keys that are duplicates once read, however they are written: the loader's fast path (every key a
+# plain string, all different) must not let any of these through.
+DUPLICATE_SPELLINGS = [
+    ("quoted-and-plain", 'a: 1\n"a": 2\n', "'a' is first set on line 1"),
+    ("two-int-spellings", "1: x\n0x1: y\n", "'1' is first set on line 1"),
+    ("bool-and-int", "true: x\n1: y\n", "'1' is first set on line 1"),
+    ("second-of-many", "a: 1\nb: 2\nc: 3\nb: 4\n", "'b' is first set on line 2"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment"), [pytest.param(t, f, id=n) for n, t, f in DUPLICATE_SPELLINGS])
+def test_a_key_written_twice_in_any_spelling_is_refused(tmp_path: Path, text: str, fragment: str) -> None:
+    path = tmp_path / "input.yaml"
+    path.write_text(text)
+    with pytest.raises(YamlInputError, match="set again here") as failure:
+        load_yaml(path)
+    assert fragment in str(failure.value)
+
+
+def test_the_strict_loader_parses_with_libyaml() -> None:
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: check would parse manifests 3x slower"
+    assert issubclass(StrictLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [pytest.param(ALIAS_BOMB, "expands to more than 1,000,000 values", id="alias-bomb"),
+     pytest.param("a: &a [*a]\n", f"nested more than {MAX_DEPTH} levels deep", id="self-reference"),
+     pytest.param("apiVersion: v1\nkind: &k ConfigMap\n---\n" + ALIAS_BOMB, "expands to more than", id="2nd-doc")],
+)  # fmt: skip
+def test_check_refuses_a_manifest_beyond_the_alias_bounds(tmp_path: Path, text: str, fragment: str) -> None:
+    """libyaml's parser hands every alias to the constructor, which shares the object it points at;
+    the bounds are checked on the expanded documents, so they hold for ``check`` as for config."""
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=r"bomb\.yaml: ") as failure:
+        load_objects([path])
+    assert fragment in str(failure.value)
+
+
 def test_the_committed_stack_files_still_load() -> None:
-    for stack in ("dev", "prod", "external"):
+    for stack in ALL_STACKS:
         assert load_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml").config.environment in ("dev", "prod")
 
 

@@ -61,3 +61,19 @@ def test_helm_value_keys_invent_nothing_the_chart_does_not_read() -> None:
     chart = _chart_paths()
     known = chart | {".".join(p.split(".")[:depth]) for p in chart for depth in range(1, p.count(".") + 1)}
     assert {p for p in _embedded_paths(HELM_VALUE_KEYS) if p not in known} == set()
+
+
+def _config_description(crd_file: str) -> str:
+    crd = yaml.safe_load((STRIMZI_DIR / "crds" / crd_file).read_text())
+    (served,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1"]
+    return str(served["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]["config"]["description"])
+
+
+def test_connect_config_facts_match_the_connect_crds() -> None:
+    connect = _config_description("041-Crd-kafkaconnect.yaml")
+    prefixes, _, exceptions = connect.partition("cannot be set: ")[2].partition(" (with the exception of: ")
+    assert tuple(p.strip() for p in prefixes.split(", ")) == strimzi.CONNECT_FORBIDDEN_CONFIG_PREFIXES
+    assert {e.strip(" .)") for e in exceptions.split(", ")} == strimzi.CONNECT_FORBIDDEN_CONFIG_EXCEPTIONS
+    connector = _config_description("047-Crd-kafkaconnector.yaml")
+    listed = connector.partition("cannot be set: ")[2].rstrip(".")
+    assert {p.strip() for p in listed.split(", ")} == strimzi.CONNECTOR_FORBIDDEN_CONFIG

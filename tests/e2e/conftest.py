@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from .broker import KafkaBroker
+from .connect import RUNNING as CONNECT_WORKERS
 from .toolchain import BUILD_COMMAND, PIECES, SKIP_ENV, Toolchain
 
 E2E_DIR = Path(__file__).parent
@@ -85,8 +86,11 @@ _BROKERS: list[KafkaBroker] = []
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """Attach the broker's log to any failing e2e test."""
+    """Attach the broker's log, and the log of every running Connect worker, to any failing e2e test."""
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.failed and _BROKERS:
         report.sections.append(("kafka broker log (tail)", _BROKERS[0].log_tail()))
+    if report.failed:
+        for worker in CONNECT_WORKERS:
+            report.sections.append((f"connect worker {worker.group_id} log (tail)", worker.log_tail()))

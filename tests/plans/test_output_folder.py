@@ -297,7 +297,7 @@ def registration(type_: str, name: str, inputs: dict[str, Any]) -> Registration:
     """A recorded resource with these wire inputs (``rpc.UNKNOWN`` for a value unknown at plan time)."""
     wire = json_format.ParseDict(inputs, struct_pb2.Struct())
     urn = f"urn:pulumi:dev::messaging-platform::{type_}::{name}"
-    return Registration(urn, type_, name, "", True, False, False, (), (), (), wire)
+    return Registration(urn, type_, name, "", True, False, False, (), (), (), wire.SerializeToString())
 
 
 CONFIG_MAP = "kubernetes:core/v1:ConfigMap"

@@ -7,18 +7,27 @@ import dataclasses
 import pytest
 
 from messaging_platform_tools.offline.runner import PlanResult
+from tests.conftest import ALL_STACKS
 
-from .urn_contract import broken, contracted, read_contract, read_former
+from .urn_contract import CONTRACT_DIR, STACKS_WITH_HISTORY, broken, contracted, read_contract, read_former
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod", "external"])
+@pytest.mark.parametrize("stack", ALL_STACKS)
 def test_every_contracted_urn_is_planned_or_aliased(stack_plans: dict[str, PlanResult], stack: str) -> None:
     missing, unlisted = broken(stack_plans[stack].recording, read_contract(stack))
     assert not missing, f"renamed without an alias (the engine would delete and recreate them): {missing}"
     assert not unlisted, f"new URNs: add them with `python -m tests.plans.urn_contract`: {unlisted}"
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod", "external"])
+def test_only_stacks_deployed_before_the_catalog_have_former_urns() -> None:
+    """History is recorded for the stacks that had it; a stack added later has no former URNs to keep."""
+    assert sorted(path.name.removesuffix(".former.txt") for path in CONTRACT_DIR.glob("*.former.txt")) == sorted(
+        STACKS_WITH_HISTORY
+    )
+    assert set(STACKS_WITH_HISTORY) <= set(ALL_STACKS)
+
+
+@pytest.mark.parametrize("stack", STACKS_WITH_HISTORY)
 def test_urns_of_earlier_releases_stay_aliased(stack_plans: dict[str, PlanResult], stack: str) -> None:
     """Moving topics and users under KafkaCatalog replaced nothing: every URN a stack deployed
     before has a planned resource that claims it as an alias (a URN a deployed stack holds and no

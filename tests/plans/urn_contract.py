@@ -10,7 +10,8 @@ that the contract does not list. After an intended change, regenerate the files 
 
 ``<stack>.former.txt`` lists URNs of earlier releases that deployed stacks may still hold (before
 topics and users moved under ``KafkaCatalog``): each must stay an alias of a planned resource, so
-upgrading replaces nothing. Those files are history and are never regenerated.
+upgrading replaces nothing. Those files are history and are never regenerated; a stack added since
+(:data:`STACKS_WITH_HISTORY` lists those that have one) has none.
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ from pathlib import Path
 from messaging_platform_tools.offline.engine import Recording, Registration
 
 CONTRACT_DIR = Path(__file__).parent / "urns"
+# The stacks deployed before topics and users moved under KafkaCatalog: their former URNs are kept.
+STACKS_WITH_HISTORY = ("dev", "prod", "external")
 CONTRACTED_TYPES = frozenset(
     {
         "kubernetes:kafka.strimzi.io/v1:Kafka",
         "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
         "kubernetes:kafka.strimzi.io/v1:KafkaTopic",
         "kubernetes:kafka.strimzi.io/v1:KafkaUser",
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnect",
+        "kubernetes:kafka.strimzi.io/v1:KafkaConnector",
+        "kubernetes:kafka.strimzi.io/v1:KafkaBridge",
+        "kubernetes:kafka.strimzi.io/v1:KafkaMirrorMaker2",
+        "kubernetes:kafka.strimzi.io/v1:KafkaRebalance",
         "kubernetes:core/v1:Secret",
         "kafka:index/topic:Topic",
         "kafka:index/userScramCredential:UserScramCredential",

@@ -107,10 +107,11 @@ EXTERNAL_ACL: dict[str, Any] = {
 def as_views(
     objects: dict[str, dict[str, Any]], external: dict[str, dict[str, Any]] | None = None
 ) -> list[ResourceView]:
-    """Objects as resource views, plus pulumi-kafka resources (``topic``/``acl`` keys)."""
+    """Objects as resource views, plus pulumi-kafka resources (``topic``/``acl`` keys) and the stack
+    (``stack``: its outputs)."""
     views = [view_of_object(obj, "platform.yaml") for obj in objects.values()]
     external = external if external is not None else {"topic": EXTERNAL_TOPIC, "acl": EXTERNAL_ACL}
-    types = {"topic": "kafka:index/topic:Topic", "acl": "kafka:index/acl:Acl"}
+    types = {"topic": "kafka:index/topic:Topic", "acl": "kafka:index/acl:Acl", "stack": "pulumi:pulumi:Stack"}
     for key, props in external.items():
         views.append(ResourceView(types[key.split("-")[0]], f"legacy-{key}", f"urn:legacy-{key}", copy.deepcopy(props)))
     return views

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from messaging_platform.policy import all_rules, evaluate, load_policy_config, resolve_settings
+from messaging_platform.strimzi import ENVIRONMENT_LABEL
 from tests.policies.conftest import EXTERNAL_ACL, EXTERNAL_TOPIC, as_views, sound_platform
 
 Objects = dict[str, dict[str, Any]]
@@ -33,6 +34,16 @@ def acls(objects: Objects) -> list[dict[str, Any]]:
 
 def topic_config(objects: Objects) -> dict[str, Any]:
     return objects["topic"]["spec"]["config"]
+
+
+def labelled(environment: str) -> Mutation:
+    """Every object labelled with ``environment``, as the platform labels what it declares."""
+
+    def mutate(objects: Objects, _: dict[str, Any]) -> None:
+        for obj in objects.values():
+            obj["metadata"].setdefault("labels", {})[ENVIRONMENT_LABEL] = environment
+
+    return mutate
 
 
 def dual_role_only(objects: Objects) -> None:
@@ -144,7 +155,16 @@ CASES: list[tuple[str, str, str | None, Mutation]] = [
      lambda o, e: acls(o)[0]["resource"].update(name="orders.order-creatd.v1")),
     ("acl-topics-exist", "prod", "mandatory", lambda o, e: e["acl"].update(aclResourceName="payments.refunded.v1")),
     ("acl-topics-exist", "dev", "advisory", lambda o, e: acls(o)[1]["resource"].update(name="billing.")),
+    # A principal that may create the topic itself (MirrorMaker 2's remote topics, Connect's own) needs no declaration.
+    ("acl-topics-exist", "prod", None, lambda o, e: acls(o).append(
+        {"resource": {"type": "topic", "name": "east.orders.order-created.v1", "patternType": "literal"},
+         "operations": ["Create", "Describe", "Write"], "host": "*"})),
     ("unique-topic-names", "prod", "mandatory", duplicate_topic("orders.order-created.v1")),
+    ("policy-config-environment", "prod", "mandatory", labelled("dev")),
+    ("policy-config-environment", "dev", "mandatory", labelled("prod")),
+    ("policy-config-environment", "dev", "mandatory", lambda o, e: e.update(stack={"environment": "prod"})),
+    ("policy-config-environment", "prod", None, labelled("prod")),
+    ("policy-config-environment", "dev", None, lambda o, e: e.update(stack={"environment": "dev"})),
     ("unique-topic-names", "dev", "mandatory", also("topic-name")(duplicate_topic("orders_order-created.v1"))),
 ]  # fmt: skip
 

@@ -57,10 +57,10 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def run_review(repo: Path, base: str, head: str) -> Review:
+def run_review(repo: Path, base: str, head: str, stacks: str = "") -> Review:
     out = repo.parent / f"review-{base}-{head}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(PYTHON=sys.executable, MESSAGING_PLATFORM_CRDS=str(CRD_DIR))
+    env.update(PYTHON=sys.executable, MESSAGING_PLATFORM_CRDS=str(CRD_DIR), REVIEW_STACKS=stacks)
     result = subprocess.run(
         ["bash", "scripts/review-pr.sh", base, head, str(out)],
         check=False, cwd=repo, env=env, capture_output=True, text=True,
@@ -97,8 +97,9 @@ def test_stack_new_on_head_is_reported_as_new(hazard: Review) -> None:
 
 
 def test_unchanged_head_passes(repo: Path) -> None:
-    review = run_review(repo, "main", "main")
+    review = run_review(repo, "main", "main", stacks="dev prod")  # REVIEW_STACKS: two stacks are enough here
     assert review.code == 0, review.stdout
+    assert "stacks dev prod" in review.stdout
     assert review.comment.startswith(MARKER + "\n### Kafka change review: ✅ passes")
     assert "No stack changes." in review.comment
     assert _git(repo, "worktree", "list").count("\n") == 1  # the script's worktrees are gone

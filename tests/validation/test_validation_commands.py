@@ -77,7 +77,7 @@ def test_check_reports_cel_and_metadata_violations_under_their_own_rule_ids(
     lines = capsys.readouterr().out.splitlines()
     assert (
         "error     crd-cel                        KafkaUser kafka/billing: spec.authentication: Invalid value: "
-        f"\"object\": 'renewalDays' must be less than 'validityDays'. ({path})"
+        f"\"object\": 'renewalDays' must be less than 'validityDays'. ({path}:1)"
     ) in lines
     topic_error = (
         "error     object-metadata                KafkaTopic kafka/orders.order-created.v1: metadata.labels: "

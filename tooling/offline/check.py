@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from messaging_platform.config.yaml_input import YamlInputError, load_yaml
+from messaging_platform.config.yaml_input import YamlInputError, load_yaml_documents
 from messaging_platform.policy import Finding, blocking, evaluate, load_policy_config, resolve_settings, view_of_object
 
 from ..validation.crd_schema import CrdSchemas, SchemaViolation
@@ -47,15 +47,20 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_objects(files: Iterable[Path]) -> list[tuple[str, dict[str, Any]]]:
     """Every Kubernetes object (a document with apiVersion and kind) in the files, with its file name."""
+    return [(source, obj) for source, _, obj in load_located_objects(files)]
+
+
+def load_located_objects(files: Iterable[Path]) -> list[tuple[str, int, dict[str, Any]]]:
+    """Every Kubernetes object in the files, with its file name and the line where it starts."""
     objects = []
     for path in files:
         try:
-            documents = load_yaml(path, all_documents=True)
+            documents = load_yaml_documents(path)
         except YamlInputError as exc:
             raise InputError(str(exc)) from None
-        for document in documents:
+        for line, document in documents:
             if isinstance(document, Mapping) and "apiVersion" in document and "kind" in document:
-                objects.append((str(path), dict(document)))
+                objects.append((str(path), line, dict(document)))
     return objects
 
 
@@ -63,14 +68,14 @@ def check_files(
     paths: Iterable[Path], environment: str, crd_dir: Path | None, project_dir: Path | None = None
 ) -> CheckResult:
     """Validate the objects in ``paths`` against the CRDs and run the environment's rules on them."""
-    objects = load_objects(yaml_files(paths))
+    objects = load_located_objects(yaml_files(paths))
     result = CheckResult(objects=len(objects))
     if crd_dir is not None:
         schemas = CrdSchemas.load(crd_dir)
-        for source, obj in objects:
+        for source, line, obj in objects:
             if schemas.covers(obj):
                 result.validated += 1
-                result.schema_violations += [(source, violation) for violation in schemas.validate(obj)]
+                result.schema_violations += [(f"{source}:{line}", violation) for violation in schemas.validate(obj)]
     settings = resolve_settings(load_policy_config(environment, project_dir))
-    result.findings = evaluate([view_of_object(obj, source) for source, obj in objects], settings)
+    result.findings = evaluate([view_of_object(obj, source, line) for source, line, obj in objects], settings)
     return result

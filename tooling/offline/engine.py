@@ -28,6 +28,8 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime import stack as runtime_stack
 from pulumi.runtime.proto import resource_pb2
 
+from .sdk_speedups import sdk_speedups
+
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -52,12 +54,16 @@ class Registration:
     depends_on: tuple[str, ...]
     aliases: tuple[str, ...]
     hooks: tuple[str, ...]
-    wire_inputs: Any = field(repr=False, compare=False)
+    wire_inputs: bytes = field(repr=False, compare=False)
+    """The inputs as the engine received them: a serialized protobuf ``Struct``. Bytes, not the
+    message: a message read from the request keeps the whole request alive (a fifth of a plan's
+    memory at scale)."""
 
     @functools.cached_property
     def inputs(self) -> dict[str, Any]:
         """The inputs as plain JSON: secrets masked, unknowns marked (decoded on first use)."""
-        decoded: dict[str, Any] = normalize(json_format.MessageToDict(self.wire_inputs))
+        wire = struct_pb2.Struct.FromString(self.wire_inputs)
+        decoded: dict[str, Any] = normalize(json_format.MessageToDict(wire))
         return decoded
 
 
@@ -128,7 +134,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                 depends_on=tuple(sorted(set(request.dependencies))),
                 aliases=tuple(sorted(self._aliases(urn, request))),
                 hooks=tuple(sorted(_hook_names(request))),
-                wire_inputs=inputs,
+                wire_inputs=inputs.SerializeToString(),
             )
         )
         if request.type == STACK_TYPE:
@@ -243,7 +249,7 @@ def run_program(
             asyncio.set_event_loop(None)
             loop.close()
 
-    with _no_ambient_config(), _tuned_collector():
+    with _no_ambient_config(), tuned_collector(), sdk_speedups():
         contextvars.Context().run(run)
     recording.resources.sort(key=lambda r: r.urn)
     return recording
@@ -349,23 +355,36 @@ def _working_directory(path: Path) -> Iterator[None]:
 # frozen before the run, and run rarely during it, it costs a fraction (benchmarks/plan_scale.py).
 GC_THRESHOLDS = (50_000, 50, 100)
 TUNE_COLLECTOR = True
-"""Whether program runs tune the collector (benchmarks/plan_scale.py times both)."""
+"""Whether :func:`tuned_collector` tunes the collector (benchmarks/plan_scale.py can switch it off)."""
+
+
+class _Tuning:
+    depth = 0
+    """How many :func:`tuned_collector` blocks are open (only the outermost tunes)."""
 
 
 @contextmanager
-def _tuned_collector() -> Iterator[None]:
-    if not TUNE_COLLECTOR:
-        yield
-        return
-    previous = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
+def tuned_collector(*, collect: bool = True) -> Iterator[None]:
+    """Collect (unless ``collect`` is false: a fresh process has next to no garbage, and collecting
+    costs more than freezing it) and freeze the heap, then raise the collector's thresholds
+    (:data:`GC_THRESHOLDS`) for the block; the outermost block tunes, nested ones change nothing.
+    Whatever the block does to the collector (a program may tune it too) is undone on the way out:
+    thresholds restored, objects frozen in the block unfrozen."""
+    previous, frozen = gc.get_threshold(), gc.get_freeze_count()
+    tune = TUNE_COLLECTOR and _Tuning.depth == 0
+    if tune:
+        if collect:
+            gc.collect()
+        gc.freeze()
+        gc.set_threshold(*GC_THRESHOLDS)
+    _Tuning.depth += 1
     try:
         yield
     finally:
+        _Tuning.depth -= 1
         gc.set_threshold(*previous)
-        gc.unfreeze()
+        if tune or gc.get_freeze_count() > frozen:
+            gc.unfreeze()
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from .engine import STACK_TYPE, Recording, run_main
 from .output import replace_folder
 from .plan import HELM_DIR, MANIFESTS_DIR, PlanLayout, kubernetes_objects, plan_layout
 from .project import PulumiProject
+from .provenance import Provenance, stack_provenance
 
 
 @dataclass
@@ -47,16 +48,29 @@ def plan_stack(project: PulumiProject, stack: str, crd_dir: Path | None) -> Plan
             if schemas.covers(obj):
                 result.validated += 1
                 result.violations.extend(schemas.validate(obj))
-    result.findings = policy_findings(recording, result.environment, project.directory)
+    result.findings = policy_findings(
+        recording, result.environment, project.directory, stack_provenance(project, stack)
+    )
     return result
 
 
-def policy_findings(recording: Recording, environment: str, project_dir: Path) -> list[Finding]:
+def policy_findings(
+    recording: Recording, environment: str, project_dir: Path, provenance: Provenance | None = None
+) -> list[Finding]:
     """What ``pulumi preview --policy-pack policies --policy-pack-config policies/config/<env>.json``
-    would report for the recorded resources: same rules, same ids, same levels."""
+    would report for the recorded resources: same rules, same ids, same levels. The stack resource
+    carries the stack's outputs, as in the engine's stack analysis. With ``provenance``, each finding
+    names the config key or catalog entry behind it."""
     settings = resolve_settings(load_policy_config(environment, project_dir))
-    views = [ResourceView(r.type, r.name, r.urn, plain(r.inputs)) for r in recording.resources if r.type != STACK_TYPE]
-    return evaluate(views, settings)
+    views = [
+        ResourceView(r.type, r.name, r.urn, plain(recording.outputs if r.type == STACK_TYPE else r.inputs))
+        for r in recording.resources
+    ]
+    findings = evaluate(views, settings)
+    if provenance is None:
+        return findings
+    by_urn = {view.urn: view for view in views}
+    return [provenance.locate(finding, by_urn.get(finding.urn)) for finding in findings]
 
 
 def write_plan(result: PlanResult, out_dir: Path, *, force: bool = False) -> PlanLayout:

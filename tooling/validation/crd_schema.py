@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,29 +90,26 @@ class CrdSchemas:
     @functools.cache
     def load(cls, directory: Path) -> CrdSchemas:
         """Read every CustomResourceDefinition in ``directory`` (``*.yaml``) and compile its CEL rules;
-        cached per directory for the life of the process."""
-        versions: dict[tuple[str, str], CrdVersion] = {}
-        groups: set[str] = set()
-        for path in sorted(directory.glob("*.yaml")):
-            for document in yaml.load_all(path.read_text(), Loader=_LOADER):
-                if not isinstance(document, Mapping) or document.get("kind") != "CustomResourceDefinition":
-                    continue
-                spec = document["spec"]
-                groups.add(spec["group"])
-                for version in spec["versions"]:
-                    if not version.get("served", False):
-                        continue
-                    schema = version["schema"]["openAPIV3Schema"]
-                    key = (f"{spec['group']}/{version['name']}", spec["names"]["kind"])
-                    versions[key] = CrdVersion(
-                        schema=schema,
-                        validator=Draft202012Validator(strict_schema(schema)),
-                        cel=CelValidator.from_schema(schema),
-                        namespaced=spec.get("scope", "Namespaced") == "Namespaced",
-                    )
+        cached per directory for the life of the process, and on disk (see :func:`_cache_path`)."""
+        files = [(path.name, path.read_bytes()) for path in sorted(directory.glob("*.yaml"))]
+        cache = _cache_path(files)
+        served = _read_cache(cache) if cache is not None else None
+        if served is None:
+            served = _served_versions(files)
+            if cache is not None:
+                _write_cache(cache, served)
+        versions = {
+            (entry["apiVersion"], entry["kind"]): CrdVersion(
+                schema=entry["schema"],
+                validator=Draft202012Validator(entry["strict"]),
+                cel=CelValidator.from_schema(entry["schema"]),
+                namespaced=entry["namespaced"],
+            )
+            for entry in served["versions"]
+        }
         if not versions:
             raise FileNotFoundError(f"no CustomResourceDefinitions found in {directory}")
-        return cls(versions, groups)
+        return cls(versions, set(served["groups"]))
 
     @property
     def kinds(self) -> list[tuple[str, str]]:
@@ -159,11 +159,83 @@ class CrdSchemas:
         return violations
 
 
+def _served_versions(files: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
+    """Each served version of the CRDs in ``files``: its schema as written and tightened
+    (:func:`strict_schema`), and every API group (the cached form, plain JSON)."""
+    versions: list[dict[str, Any]] = []
+    groups: set[str] = set()
+    for _, data in files:
+        for document in yaml.load_all(data.decode("utf-8"), Loader=_LOADER):
+            if not isinstance(document, Mapping) or document.get("kind") != "CustomResourceDefinition":
+                continue
+            spec = document["spec"]
+            groups.add(spec["group"])
+            for version in spec["versions"]:
+                if not version.get("served", False):
+                    continue
+                schema = version["schema"]["openAPIV3Schema"]
+                versions.append({
+                    "apiVersion": f"{spec['group']}/{version['name']}",
+                    "kind": spec["names"]["kind"],
+                    "namespaced": spec.get("scope", "Namespaced") == "Namespaced",
+                    "schema": schema,
+                    "strict": strict_schema(schema),
+                })  # fmt: skip
+    return {"groups": sorted(groups), "versions": versions}
+
+
+# The disk cache of _served_versions: parsing the CRDs (the Kafka CRD alone is 5,700 lines of YAML)
+# and tightening their schemas costs every run a tenth of a second; reading them back as JSON, a
+# hundredth. Keyed by the files' names and contents and this format, so a changed CRD, or a change
+# here, is a new entry; an entry that cannot be read is rebuilt. JSON, never pickle: reading the
+# cache runs no code.
+CACHE_ENV = "MESSAGING_PLATFORM_CACHE_DIR"
+_CACHE_FORMAT = b"crd-schemas/1"
+
+
+def _cache_path(files: Iterable[tuple[str, bytes]]) -> Path | None:
+    """Where the served versions of these files are cached: ``$MESSAGING_PLATFORM_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/messaging-platform``, else ``~/.cache/messaging-platform`` (None when the
+    variable is set empty: no disk cache)."""
+    root = os.environ.get(CACHE_ENV)
+    if root is None:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        root = str(Path(xdg) if xdg else Path.home() / ".cache") + "/messaging-platform"
+    if not root:
+        return None
+    digest = hashlib.sha256(_CACHE_FORMAT)
+    for name, data in files:
+        digest.update(f"\0{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return Path(root) / "crd-schemas" / f"{digest.hexdigest()}.json"
+
+
+def _read_cache(path: Path) -> dict[str, Any] | None:
+    try:
+        served: dict[str, Any] = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return served if isinstance(served, dict) and {"groups", "versions"} <= served.keys() else None
+
+
+def _write_cache(path: Path, served: dict[str, Any]) -> None:
+    """Best effort: an unwritable cache only costs the next run the parse."""
+    text = json.dumps(served)
+    if json.loads(text) != served:  # a YAML value JSON cannot keep (a non-string key): do not cache
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        staged.write_text(text)
+        os.replace(staged, path)  # readers see the whole file or none
+    except OSError:
+        pass
+
+
 def api_server_view(obj: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``obj`` as the API server validates it: each ``null`` that its (non-``nullable``)
     field's schema has no ``default`` for dropped, then defaults applied."""
-    view = copy.deepcopy(dict(obj))
-    _prune_nulls(view, schema)
+    view: dict[str, Any] = _pruned_copy(dict(obj), schema)
     _default(view, schema)
     return view
 
@@ -178,19 +250,25 @@ def _field_schema(key: str, schema: Mapping[str, Any] | None) -> Mapping[str, An
     return additional if isinstance(additional, Mapping) else None
 
 
-def _prune_nulls(value: Any, schema: Mapping[str, Any] | None) -> None:
-    # Ref: defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults (map entries only).
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def _pruned_copy(value: Any, schema: Mapping[str, Any] | None) -> Any:
+    """A deep copy of ``value`` without the nulls the API server prunes (one walk, not a
+    ``copy.deepcopy`` and a second walk: validation runs on every object of a plan).
+    Ref: defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults (map entries only)."""
     if isinstance(value, dict):
-        for key in list(value):
+        copied = {}
+        for key, item in value.items():
             sub = _field_schema(key, schema)
-            if value[key] is None and sub is not None and not sub.get("nullable") and "default" not in sub:
-                del value[key]
-            else:
-                _prune_nulls(value[key], sub)
-    elif isinstance(value, list):
+            if item is None and sub is not None and not sub.get("nullable") and "default" not in sub:
+                continue
+            copied[key] = _pruned_copy(item, sub)
+        return copied
+    if isinstance(value, list):
         items = schema.get("items") if schema is not None else None
-        for item in value:
-            _prune_nulls(item, items if isinstance(items, Mapping) else None)
+        return [_pruned_copy(item, items if isinstance(items, Mapping) else None) for item in value]
+    return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
 
 
 def _default(value: Any, schema: Mapping[str, Any] | None) -> None:
