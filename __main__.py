@@ -9,7 +9,7 @@ from messaging_platform.config import config_errors_exit, from_pulumi
 # reference cycles; at its default thresholds Python's collector rescans them over and over. Freeze
 # what the imports made and collect rarely (README, "Performance": measured under `pulumi preview`).
 gc.freeze()
-gc.set_threshold(50_000, 50, 100)
+gc.set_threshold(50_000, 1000, 1000)
 
 with config_errors_exit():
     export_outputs(build_platform(from_pulumi()))

@@ -1,7 +1,7 @@
 """What ``messaging-platform plan`` costs at platform scale, against what the work itself costs.
 
     python benchmarks/plan_scale.py                      # 100, 1,000 and 5,000 topics
-    python benchmarks/plan_scale.py --topics 1000 10000  # any sizes (10,000 takes a few minutes)
+    python benchmarks/plan_scale.py --topics 1000 10000  # any sizes; 10,000 is opt-in (slow)
 
 For each size it generates a prod stack whose catalog has N topics and N/5 services (each
 producing one topic and consuming two), then, in this one process, under one garbage-collector
@@ -21,18 +21,24 @@ collected heap each time, it times:
   validators (the tightened JSON Schema and the CRDs' CEL programs, built beforehand) and written
   with ``json`` and libyaml in a plain loop (``plan.json``, one file per manifest, ``pending.yaml``);
 - each **stage** of the plan apart (engine, decode, schema load, validation, policies, plan.json,
-  manifests with the folder written, tree), to show where the time goes;
+  manifests with the folder written, tree, the rest of the command, and the collection an exiting
+  interpreter runs, which every measurement includes), to show where time goes;
 - **check** of the plan's manifests, against parsing the same files with libyaml plus validating
-  them with the compiled validators.
+  them with the compiled validators (and, as a second floor, with the validation ``check`` runs:
+  the API server's view of the object, its metadata, the schema and the CEL rules).
 
-Each is run 3 times, interleaved; min and median of wall and CPU time are printed. Peak RSS comes
-from a fresh process that runs the same command (one per size, and one at 100 topics to fit
-``fixed MB + KB per extra registration``). The last line is the result for the largest size:
+Everything is measured in rounds (``--repeats``, default 3): each round measures every size once, so
+drift on a shared machine touches all sizes alike. Min and median of CPU and wall time are printed;
+ratios use CPU time (a shared machine's load shows in wall time more than our work does). Peak RSS
+comes from a fresh process that runs the same command (one per size, and one at 100 topics to fit
+``fixed MB + KB per extra registration``). Each size's last line is machine-readable, the largest
+size's last:
 
     topics=N plan_s=X floor_s=Y ratio=X/Y peak_rss_mb=M payload_floor_s=P output_floor_s=O
-    ratio_payload=X/(P+O) ...
+    ratio_payload=X/(P+O) clock=cpu plan_wall_s=... ratio_payload_wall=... cpu_ms_per_registration=...
+    kb_per_extra_registration=... check_ratio=...
 
-(seconds are wall-clock minima; ``ratio`` is against the bare floor.)
+(seconds: minimum CPU seconds; ``ratio`` is against the bare floor.)
 """
 
 from __future__ import annotations
@@ -145,10 +151,13 @@ def fresh_heap() -> None:
 
 
 def timed(timing: Timing, work: Callable[[], Any]) -> Any:
-    """Run ``work`` once from a fresh heap and add its wall and CPU time to ``timing``."""
+    """Run ``work`` once from a fresh heap and add its wall and CPU time to ``timing``, with the full
+    collection an interpreter runs when it exits: freeing what a run leaves behind is part of its
+    cost, and whether a run's own collections happen to free it depends on where the thresholds fall."""
     fresh_heap()
     wall, cpu = time.perf_counter(), time.process_time()
     result = work()
+    gc.collect()
     timing.add(time.perf_counter() - wall, time.process_time() - cpu)
     return result
 
@@ -182,7 +191,18 @@ def plan_argv(project: PulumiProject, out_dir: Path, crd_dir: Path) -> list[str]
             "--crds", str(crd_dir)]  # fmt: skip
 
 
-STAGES = ("engine", "decode", "schema load", "validation", "policies", "plan.json", "manifests", "tree", "other")
+STAGES = (
+    "engine",
+    "decode",
+    "schema load",
+    "validation",
+    "policies",
+    "plan.json",
+    "manifests",
+    "tree",
+    "other",
+    "exit collection",
+)
 
 
 def plan_in_stages(argv: list[str], timings: dict[str, Timing]) -> None:
@@ -190,7 +210,8 @@ def plan_in_stages(argv: list[str], timings: dict[str, Timing]) -> None:
 
     ``decode`` (inputs from the wire format to JSON, done lazily on first use) is forced right after
     the engine; ``manifests`` is ``plan_layout`` without the ``plan.json`` it renders, plus writing
-    the folder; ``other`` is the rest of the command (config, locating findings, printing)."""
+    the folder; ``other`` is the rest of the command (config, locating findings, printing);
+    ``exit collection`` the full collection an exiting interpreter runs (see :func:`timed`)."""
     spent = {name: [0.0, 0.0] for name in STAGES}
 
     def timing(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -230,6 +251,7 @@ def plan_in_stages(argv: list[str], timings: dict[str, Timing]) -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         with contextlib.redirect_stdout(io.StringIO()):
             code = cli.main(argv)
+        timing("exit collection", gc.collect)()
         total = (time.perf_counter() - wall, time.process_time() - cpu)
     finally:
         for owner, name, original in originals:
@@ -348,12 +370,15 @@ class OutputFloor:
                                         allow_unicode=True))  # fmt: skip
 
 
-def check_floor(files: list[Path], schemas: CrdSchemas) -> None:
-    """Parse the files with libyaml and validate their Strimzi objects with the compiled validators."""
+def check_floor(files: list[Path], schemas: CrdSchemas, *, full: bool = False) -> None:
+    """Parse the files with libyaml and validate their Strimzi objects with the compiled validators
+    (with ``full``, as ``check`` validates them: API-server view, metadata, CEL; ``CrdSchemas.validate``)."""
     for path in files:
         for obj in yaml.load_all(path.read_text(), Loader=_LOADER):
             version = schemas._versions.get((obj.get("apiVersion"), obj.get("kind")))
-            if version is not None:
+            if version is not None and full:
+                schemas.validate(obj)
+            elif version is not None:
                 list(version.validator.iter_errors(obj))
                 if version.cel is not None:
                     version.cel.validate(obj)
@@ -391,38 +416,63 @@ class Result:
 
 
 MEASURED = ("plan", "bare floor", "payload floor", "payload floor, sped-up SDK", "output floor", "check",
-            "check floor")  # fmt: skip
+            "check floor", "check floor, full validation")  # fmt: skip
 
 
-def measure(topics: int, crd_dir: Path, root: Path) -> Result:
-    """Every measurement of one size, interleaved over the repetitions."""
-    project = write_project(root / "project", topics)
-    out_dir = root / "plan"
-    run_cli(plan_argv(project, out_dir, crd_dir))  # warm: imports, the CRD schemas' disk cache
-    config, secret_keys = project.stack_config(STACK)
-    recording = run_main(project.directory, project.main, project.name, STACK, config=config, secret_keys=secret_keys)
-    registrations = len(recording.resources) - 1  # without the stack itself
-    floor = OutputFloor.of(recording, CrdSchemas.load(crd_dir))
-    manifests = sorted((out_dir / MANIFESTS_DIR).rglob("*.yaml"))
-    check_argv = ["check", "--env", "prod", str(out_dir / MANIFESTS_DIR), "--crds", str(crd_dir),
-                  "--project-dir", str(PROJECT_DIR)]  # fmt: skip
-    schemas = CrdSchemas.load(crd_dir)
-    timings = {name: Timing() for name in MEASURED}
-    stages = {name: Timing() for name in STAGES}
-    for _ in range(REPEATS):
-        timed(timings["plan"], lambda: run_cli(plan_argv(project, out_dir, crd_dir)))
+@dataclass
+class Scale:
+    """One catalog size, prepared before any timing: its project and what its floors replay."""
+
+    topics: int
+    root: Path
+    crd_dir: Path
+    project: PulumiProject
+    recording: Recording
+    floor: OutputFloor
+    manifests: list[Path]
+    timings: dict[str, Timing] = field(default_factory=lambda: {name: Timing() for name in MEASURED})
+    stages: dict[str, Timing] = field(default_factory=lambda: {name: Timing() for name in STAGES})
+
+    @classmethod
+    def prepare(cls, topics: int, crd_dir: Path, root: Path) -> Scale:
+        """Generate the project, plan it once (warm: imports, the CRD schemas' disk cache), record it."""
+        project = write_project(root / "project", topics)
+        run_cli(plan_argv(project, root / "plan", crd_dir))
+        config, secret_keys = project.stack_config(STACK)
+        recording = run_main(project.directory, project.main, project.name, STACK, config=config,
+                             secret_keys=secret_keys)  # fmt: skip
+        floor = OutputFloor.of(recording, CrdSchemas.load(crd_dir))
+        manifests = sorted((root / "plan" / MANIFESTS_DIR).rglob("*.yaml"))
+        return cls(topics, root, crd_dir, project, recording, floor, manifests)
+
+    @property
+    def registrations(self) -> int:
+        """Registrations of the plan, the stack itself left out."""
+        return len(self.recording.resources) - 1
+
+    def run_once(self) -> None:
+        """Each measurement of this size once."""
+        plan = plan_argv(self.project, self.root / "plan", self.crd_dir)
+        check = ["check", "--env", "prod", str(self.root / "plan" / MANIFESTS_DIR), "--crds", str(self.crd_dir),
+                 "--project-dir", str(PROJECT_DIR)]  # fmt: skip
+        schemas = CrdSchemas.load(self.crd_dir)
+        t = self.timings
+        timed(t["plan"], lambda: run_cli(plan))
         with bare_sdk():
-            timed(timings["bare floor"], lambda: run_program(bare_floor_program(registrations), "floor", STACK))
-            timed(timings["payload floor"], lambda: run_program(payload_floor_program(recording), "replay", STACK))
-        timed(timings["payload floor, sped-up SDK"],
-              lambda: run_program(payload_floor_program(recording), "replay", STACK))  # fmt: skip
-        timed(timings["output floor"], lambda: floor.run(root / "floor"))
-        plan_in_stages(plan_argv(project, root / "staged", crd_dir), stages)
-        timed(timings["check"], lambda: run_cli(check_argv))
-        timed(timings["check floor"], lambda: check_floor(manifests, schemas))
-    result = Result(topics, registrations, timings, stages)
-    result.peak_rss_mb = peak_rss_mb(project, root / "probe", crd_dir)
-    return result
+            timed(t["bare floor"], lambda: run_program(bare_floor_program(self.registrations), "floor", STACK))
+            timed(t["payload floor"], lambda: run_program(payload_floor_program(self.recording), "replay", STACK))
+        timed(t["payload floor, sped-up SDK"],
+              lambda: run_program(payload_floor_program(self.recording), "replay", STACK))  # fmt: skip
+        timed(t["output floor"], lambda: self.floor.run(self.root / "floor"))
+        plan_in_stages(plan_argv(self.project, self.root / "staged", self.crd_dir), self.stages)
+        timed(t["check"], lambda: run_cli(check))
+        timed(t["check floor"], lambda: check_floor(self.manifests, schemas))
+        timed(t["check floor, full validation"], lambda: check_floor(self.manifests, schemas, full=True))
+
+    def result(self) -> Result:
+        """The figures, with the peak RSS of a fresh process planning this size."""
+        peak = peak_rss_mb(self.project, self.root / "probe", self.crd_dir)
+        return Result(self.topics, self.registrations, self.timings, self.stages, peak)
 
 
 def report(result: Result, reference: Result | None, memory: tuple[int, float] | None) -> str:
@@ -445,8 +495,10 @@ def report(result: Result, reference: Result | None, memory: tuple[int, float] |
         flat = f" ({change:+.0%} against {reference.topics:,} topics)"
     lines.append(f"  plan cpu per registration: {per_registration:.2f} ms{flat}")
     check_ratio = result.cpu("check") / result.cpu("check floor")
-    lines.append(f"  check / (parse + validate): cpu {check_ratio:.2f}, "
-                 f"wall {result.wall('check') / result.wall('check floor'):.2f}")  # fmt: skip
+    full_ratio = result.cpu("check") / result.cpu("check floor, full validation")
+    lines.append(f"  check / (parse + compiled validators): cpu {check_ratio:.2f}, "
+                 f"wall {result.wall('check') / result.wall('check floor'):.2f}; "
+                 f"check / (parse + check's own validation): cpu {full_ratio:.2f}")  # fmt: skip
     per_extra_kb = float("nan")
     if memory is not None and memory[0] != n:
         per_extra_kb = (result.peak_rss_mb - memory[1]) * 1024 / (n - memory[0])
@@ -490,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--topics", type=int, nargs="+", default=list(SIZES), help="catalog sizes (services: N/5)")
     parser.add_argument("--crds", type=Path, default=CRD_DIR, help="Strimzi CRD directory")
+    parser.add_argument("--repeats", type=int, default=REPEATS, help=f"rounds of measurements (default {REPEATS})")
     args = parser.parse_args(arguments)
     print(
         f"python {sys.version.split()[0]}, pulumi {metadata.version('pulumi')}, libyaml {yaml.__with_libyaml__}, "
@@ -498,26 +551,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory() as directory, tuned_collector():
         root = Path(directory)
-        reference_memory: tuple[int, float] | None = None
-        previous: Result | None = None
-        for topics in sorted(set(args.topics)):
-            (root / str(topics)).mkdir()
-            result = measure(topics, args.crds, root / str(topics))
-            if reference_memory is None:
-                if topics != MEMORY_REFERENCE_TOPICS:
-                    small = root / "memory-reference"
-                    small.mkdir()
-                    project = write_project(small, MEMORY_REFERENCE_TOPICS)
-                    rss = peak_rss_mb(project, small / "plan", args.crds)
-                    regs = len(run_main(project.directory, project.main, project.name, STACK,
-                                        config=project.stack_config(STACK)[0]).resources) - 1  # fmt: skip
-                    reference_memory = (regs, rss)
-                else:
-                    reference_memory = (result.registrations, result.peak_rss_mb)
-            reference = previous if previous is not None and previous.topics >= 1000 else None
-            print(report(result, reference, reference_memory), flush=True)
-            previous = result
-            shutil.rmtree(root / str(topics), ignore_errors=True)
+        sizes = [Scale.prepare(topics, args.crds, root / str(topics)) for topics in sorted(set(args.topics))]
+        for _ in range(args.repeats):  # every size in every round: drift on a shared machine hits all alike
+            for size in sizes:
+                size.run_once()
+        results = [size.result() for size in sizes]
+        if results[0].topics == MEMORY_REFERENCE_TOPICS:
+            memory = (results[0].registrations, results[0].peak_rss_mb)
+        else:
+            small = Scale.prepare(MEMORY_REFERENCE_TOPICS, args.crds, root / "memory-reference")
+            memory = (small.registrations, small.result().peak_rss_mb)
+        for index, result in enumerate(results):
+            reference = next((r for r in reversed(results[:index]) if r.topics >= 1000), None)
+            print(report(result, reference, memory), flush=True)
     return 0
 
 

@@ -47,7 +47,7 @@ from tests.e2e.toolchain import BUILD_COMMAND, Toolchain  # noqa: E402
 
 STACK = "bench"
 SIZES = (100, 1000)
-GC_LINES = ("gc.freeze()\n", "gc.set_threshold(50_000, 50, 100)\n")
+GC_LINES = ("gc.freeze()\n", "gc.set_threshold(50_000, 1000, 1000)\n")
 TIMING_FILE = ".program-timing.json"
 WRAPPER = f'''"""Benchmark wrapper (benchmarks/preview_scale.py): run program.py, record what this process cost."""
 
