@@ -60,7 +60,7 @@ class KafkaCatalogArgs:
     :meth:`KafkaCatalog.add_service`)."""
     settings: CatalogSettings | None = None
     """Defaults, deletion policy and password owner for topics and services added in code
-    (default: the resolved catalog's passwords, deletion ``delete`` and no topic defaults)."""
+    (default: the resolved catalog's passwords, deletion ``protect`` and no topic defaults)."""
 
 
 class KafkaCatalog(pulumi.ComponentResource):
@@ -86,12 +86,12 @@ class KafkaCatalog(pulumi.ComponentResource):
     def __init__(self, name: str, args: KafkaCatalogArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(CATALOG_TYPE, name, None, opts)
         self.target = args.target
-        self._backend = args.target
         self._target = args.target.target
         self._label = f"KafkaCatalog '{name}'"
         resolved = args.resolved
         default_passwords: PasswordOwner = resolved.passwords if resolved else "pulumi"
-        self._settings = args.settings or CatalogSettings(passwords=default_passwords)
+        # Safe by default: a topic declared in code without a deletion policy is protected.
+        self._settings = args.settings or CatalogSettings(passwords=default_passwords, deletion="protect")
         self._resolved_topics: dict[str, ResolvedTopic] = {}
         self._specs: dict[str, tuple[str, str, ServiceSpec]] = {}
         self._domains: set[str] = set()
@@ -174,7 +174,7 @@ class KafkaCatalog(pulumi.ComponentResource):
             raise ConfigError(problems_from_validation_error(exc, args, where), self._label) from None
 
     def _declare_topic(self, topic: ResolvedTopic) -> pulumi.Resource:
-        backend = self._backend
+        backend = self.target
         name = topic_resource_name(backend.target.name, topic.key)
         former = [pulumi.Alias(name=topic_resource_name(backend.target.name, old)) for old in topic.previous_names]
         opts = pulumi.ResourceOptions.merge(
@@ -193,7 +193,7 @@ class KafkaCatalog(pulumi.ComponentResource):
         return self.topics[topic.key]
 
     def _declare_service(self, service: ResolvedService, passwords: PasswordOwner) -> ServiceCredentials:
-        backend = self._backend
+        backend = self.target
         opts = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=backend.catalog_parent)])
         credentials = backend.create_user(f"{backend.target.name}-user-{service.name}", service, passwords, opts)
         self.services[service.name] = credentials

@@ -283,7 +283,7 @@ def code_catalog(target: str = "strimzi") -> Callable[[], None]:
         catalog = KafkaCatalog(f"{target}-catalog", KafkaCatalogArgs(target=cluster))
         catalog.add_topic(TopicArgs(name="orders.created.v1", domain="orders", partitions=6, replicas=3))
         catalog.add_topic({"name": "orders.state.v1", "domain": "orders", "partitions": 3, "replicas": 3,
-                           "cleanupPolicy": "compact", "deletion": "protect"})  # fmt: skip
+                           "cleanupPolicy": "compact", "deletion": "delete"})  # fmt: skip
         catalog.add_service(ServiceArgs(name="order-service", domain="orders", produces=["orders.created.v1"]))
 
     return program
@@ -298,8 +298,9 @@ def test_topics_and_services_added_in_code_land_on_either_backend(run: Run, targ
     prefix = "events" if target == "strimzi" else "legacy"
     assert set(topics) == {f"{prefix}-topic-orders.created.v1", f"{prefix}-topic-orders.state.v1"}
     assert all(t.parent == catalog.urn for t in topics.values())
-    assert topics[f"{prefix}-topic-orders.state.v1"].protect
-    assert not topics[f"{prefix}-topic-orders.created.v1"].protect
+    # Protected unless the topic says otherwise.
+    assert topics[f"{prefix}-topic-orders.created.v1"].protect
+    assert not topics[f"{prefix}-topic-orders.state.v1"].protect
     grants = (
         {(r["resource"]["name"], op) for u in recording.of_type(USER)
          for r in u.inputs["spec"]["authorization"]["acls"] for op in r["operations"]}
