@@ -80,7 +80,14 @@ class ClusterFacts:
 
 
 def topic_facts(resource: ResourceView) -> TopicFacts | None:
-    """Facts of a KafkaTopic or a pulumi-kafka Topic (None for other resources)."""
+    """Facts of a KafkaTopic or a pulumi-kafka Topic (None for other resources); derived once per view."""
+    if "topic" not in resource.derived:
+        resource.derived["topic"] = _topic_facts(resource)
+    facts: TopicFacts | None = resource.derived["topic"]
+    return facts
+
+
+def _topic_facts(resource: ResourceView) -> TopicFacts | None:
     if resource.type == TOPIC:
         spec = resource.spec
         name = spec.get("topicName") or resource.metadata.get("name")
@@ -94,7 +101,15 @@ def topic_facts(resource: ResourceView) -> TopicFacts | None:
 
 
 def acl_facts(resource: ResourceView) -> list[AclFacts]:
-    """The ACL rules a KafkaUser or a pulumi-kafka Acl grants (empty for other resources)."""
+    """The ACL rules a KafkaUser or a pulumi-kafka Acl grants (empty for other resources); derived once
+    per view."""
+    if "acls" not in resource.derived:
+        resource.derived["acls"] = _acl_facts(resource)
+    facts: list[AclFacts] = resource.derived["acls"]
+    return facts
+
+
+def _acl_facts(resource: ResourceView) -> list[AclFacts]:
     if resource.type == USER:
         principal = f"User:{resource.metadata.get('name')}"
         authorization = mapping(resource.spec.get("authorization"))

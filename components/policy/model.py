@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 Level = Literal["advisory", "mandatory", "disabled"]
@@ -57,25 +58,27 @@ class ResourceView:
     props: Mapping[str, Any] = field(repr=False)
     origin: str = field(default="", compare=False)
     """Where the resource is declared, as findings name it (``file.yaml:12``); empty when unknown."""
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Facts derived from ``props`` once and shared by the rules that read them (see ``facts``)."""
 
     @property
     def kind(self) -> str:
         """The Kubernetes kind for ``kubernetes:<group>/<version>:<Kind>`` types, else the type's last part."""
         return self.type.rsplit(":", 1)[-1]
 
-    @property
+    @cached_property
     def metadata(self) -> Mapping[str, Any]:
         """``metadata`` of a Kubernetes object (empty otherwise)."""
         value = self.props.get("metadata")
         return value if isinstance(value, Mapping) else {}
 
-    @property
+    @cached_property
     def spec(self) -> Mapping[str, Any]:
         """``spec`` of a Kubernetes object (empty otherwise)."""
         value = self.props.get("spec")
         return value if isinstance(value, Mapping) else {}
 
-    @property
+    @cached_property
     def labels(self) -> Mapping[str, Any]:
         """``metadata.labels`` (empty when unset)."""
         value = self.metadata.get("labels")
@@ -115,18 +118,24 @@ def plain(value: Any) -> Any:
     Values unknown during preview become :data:`UNKNOWN`; integral floats (protobuf numbers)
     become ints.
     """
-    from pulumi_policy.proxy import UnknownValueError
-
+    kind = type(value)
+    # Plain data (YAML, JSON, recorded inputs) first: no proxy that can raise.
+    if kind is str:
+        return UNKNOWN if value in _UNKNOWN_MARKERS else value
+    if kind is dict:
+        return {key: plain(item) for key, item in value.items()}
+    if kind is list:
+        return [plain(item) for item in value]
+    if kind is int or kind is bool or value is None:
+        return value
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_MARKERS else value
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
-    if type(value) is dict:  # plain data (YAML, JSON, recorded inputs): no proxy that can raise
-        return {key: plain(item) for key, item in value.items()}
-    if type(value) is list:
-        return [plain(item) for item in value]
+    from pulumi_policy.proxy import UnknownValueError
+
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key in list(value.keys()):

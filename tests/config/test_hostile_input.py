@@ -30,6 +30,8 @@ HOSTILE_YAML = [
     # Found by tests/config/test_fuzz.py: PyYAML raised a bare ValueError (exit 3) for these.
     ("float-tag-on-text", "n: !!float .nan x\n", "line 1, column 4: '.nan x' is not a valid YAML float"),
     ("int-tag-on-text", "n: !!int abc\n", "'abc' is not a valid YAML int"),
+    # Found by tests/config/test_yaml_construction.py: a bare KeyError (exit 3).
+    ("bool-tag-on-text", "b: !!bool maybe\n", "line 1, column 4: 'maybe' is not a valid YAML bool"),
 ]
 
 

@@ -150,3 +150,14 @@ def test_nested_tuning_is_done_once() -> None:
             assert gc.get_freeze_count() == frozen
             assert gc.get_threshold() == GC_THRESHOLDS
         assert gc.get_threshold() == GC_THRESHOLDS
+
+
+def test_a_freeze_inside_a_nested_block_keeps_the_outer_blocks_frozen_heap_until_it_ends() -> None:
+    before = gc.get_freeze_count()
+    with tuned_collector():
+        frozen = gc.get_freeze_count()
+        with tuned_collector():
+            kept = [[index] for index in range(100)]  # a program freezing objects of its own
+            gc.freeze()
+        assert gc.get_freeze_count() >= frozen + len(kept)  # unfreezing is all or nothing: not here
+    assert gc.get_freeze_count() == before

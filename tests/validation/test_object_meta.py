@@ -157,6 +157,39 @@ def test_nulls_are_dropped_defaulted_or_kept_as_the_kubernetes_docs_example() ->
     assert view == {"spec": {"foo": "default", "bar": None}}
 
 
+def test_a_default_is_applied_with_the_defaults_inside_it_but_its_nulls_are_not_pruned() -> None:
+    # Pruning runs before defaulting (Ref: apiextensions-apiserver customresource_handler.go), so a
+    # null inside a default stays; defaults of the default's own fields are applied.
+    inner = {"type": "object", "properties": {"drop": {"type": "string"}, "fill": {"type": "integer", "default": 3}}}
+    schema = {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "given": inner | {"default": {"drop": None}},
+        "missing": inner | {"default": {"drop": None}},
+        "items": {"type": "array", "items": inner | {"default": {}}},
+        "labels": {"type": "object", "additionalProperties": {"type": "string", "default": "x"}},
+    }}}}  # fmt: skip
+    obj = {"spec": {"given": None, "items": [None, {"drop": None}], "labels": {"a": None, "b": "y"}}}
+    assert api_server_view(obj, schema) == {"spec": {
+        "given": {"drop": None, "fill": 3},
+        "items": [{"fill": 3}, {"fill": 3}],
+        "labels": {"a": "x", "b": "y"},
+        "missing": {"drop": None, "fill": 3},
+    }}  # fmt: skip
+
+
+def test_the_view_never_changes_the_object_and_copies_only_what_it_changes() -> None:
+    schema = {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "kept": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "pruned": {"type": "object", "properties": {"a": {"type": "string"}}},
+    }}}}  # fmt: skip
+    kept, pruned = {"a": "value"}, {"a": None}
+    obj = {"metadata": {"name": "x"}, "spec": {"kept": kept, "pruned": pruned}}
+    view = api_server_view(obj, schema)
+    view.pop("metadata")  # what validation does to the view's top level
+    assert obj == {"metadata": {"name": "x"}, "spec": {"kept": {"a": "value"}, "pruned": {"a": None}}}
+    assert view == {"spec": {"kept": {"a": "value"}, "pruned": {}}}
+    assert view["spec"]["kept"] is kept and view["spec"] is not obj["spec"]
+
+
 def test_cluster_scoped_kinds_take_no_namespace() -> None:
     assert validate_object_meta({"name": "x", "namespace": "kafka"}, namespaced=False) == [
         ("metadata.namespace", "Forbidden: not allowed on this type")

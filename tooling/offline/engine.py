@@ -372,9 +372,11 @@ def tuned_collector(*, collect: bool = True) -> Iterator[None]:
     costs more than freezing it) and freeze the heap, then raise the collector's thresholds
     (:data:`GC_THRESHOLDS`) for the block; the outermost block tunes, nested ones change nothing.
     Whatever the block does to the collector (a program may tune it too) is undone on the way out:
-    thresholds restored, objects frozen in the block unfrozen."""
+    thresholds restored; objects frozen in the block unfrozen by the outermost block (unfreezing
+    is all or nothing, so an inner block would unfreeze what an outer one froze)."""
     previous, frozen = gc.get_threshold(), gc.get_freeze_count()
-    tune = TUNE_COLLECTOR and _Tuning.depth == 0
+    outermost = _Tuning.depth == 0
+    tune = TUNE_COLLECTOR and outermost
     if tune:
         if collect:
             gc.collect()
@@ -386,7 +388,7 @@ def tuned_collector(*, collect: bool = True) -> Iterator[None]:
     finally:
         _Tuning.depth -= 1
         gc.set_threshold(*previous)
-        if tune or gc.get_freeze_count() > frozen:
+        if outermost and (tune or gc.get_freeze_count() > frozen):
             gc.unfreeze()
 
 

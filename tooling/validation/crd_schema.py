@@ -233,42 +233,74 @@ def _write_cache(path: Path, served: dict[str, Any]) -> None:
 
 
 def api_server_view(obj: Mapping[str, Any], schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``obj`` as the API server validates it: each ``null`` that its (non-``nullable``)
-    field's schema has no ``default`` for dropped, then defaults applied."""
-    view: dict[str, Any] = _pruned_copy(dict(obj), schema)
-    _default(view, schema)
+    """``obj`` as the API server validates it: each ``null`` that its (non-``nullable``) field's schema
+    has no ``default`` for dropped, then defaults applied. A new top-level dict; below it, what
+    neither step changes is shared with ``obj`` (validation only reads the view, and most objects
+    have nothing to drop or default, so nothing is copied for them).
+    Ref: defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults (map entries only) and
+    defaulting/algorithm.go Default."""
+    view: dict[str, Any] = _view(dict(obj), schema)
     return view
 
 
-def _field_schema(key: str, schema: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+_DROPPED = object()
+
+
+def _view(value: Any, schema: Mapping[str, Any] | None) -> Any:
+    """``value`` with its nulls pruned and defaults applied: ``value`` itself when nothing changes,
+    else a copy of the containers on the way to each change."""
     if schema is None:
-        return None
-    if key in schema.get("properties", {}):
-        declared: Mapping[str, Any] = schema["properties"][key]
-        return declared
-    additional = schema.get("additionalProperties")
-    return additional if isinstance(additional, Mapping) else None
-
-
-_IMMUTABLE = (str, int, float, bool, type(None))
-
-
-def _pruned_copy(value: Any, schema: Mapping[str, Any] | None) -> Any:
-    """A deep copy of ``value`` without the nulls the API server prunes (one walk, not a
-    ``copy.deepcopy`` and a second walk: validation runs on every object of a plan).
-    Ref: defaulting/prunenulls.go PruneNonNullableNullsWithoutDefaults (map entries only)."""
+        return value
     if isinstance(value, dict):
-        copied = {}
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        additional = schema.get("additionalProperties")
+        if not isinstance(additional, Mapping):
+            additional = None
+        result = value
         for key, item in value.items():
-            sub = _field_schema(key, schema)
-            if item is None and sub is not None and not sub.get("nullable") and "default" not in sub:
+            sub = properties.get(key, additional)
+            if item is None and sub is not None and not sub.get("nullable"):
+                new = _defaulted(sub["default"], sub) if "default" in sub else _DROPPED
+            elif isinstance(item, (dict, list)):
+                new = _view(item, sub)
+            else:  # nothing to prune or default in a scalar
                 continue
-            copied[key] = _pruned_copy(item, sub)
-        return copied
-    if isinstance(value, list):
-        items = schema.get("items") if schema is not None else None
-        return [_pruned_copy(item, items if isinstance(items, Mapping) else None) for item in value]
-    return value if isinstance(value, _IMMUTABLE) else copy.deepcopy(value)
+            if new is not item:
+                if result is value:
+                    result = dict(value)
+                if new is _DROPPED:
+                    del result[key]
+                else:
+                    result[key] = new
+        for key, prop in properties.items():
+            if "default" in prop and key not in value:
+                if result is value:
+                    result = dict(value)
+                result[key] = _defaulted(prop["default"], prop)
+        return result
+    items = schema.get("items")
+    if isinstance(value, list) and isinstance(items, Mapping):
+        listed = value
+        for index, item in enumerate(value):
+            if item is None and not items.get("nullable"):
+                new = _defaulted(items.get("default"), items)
+            elif isinstance(item, (dict, list)):
+                new = _view(item, items)
+            else:
+                continue
+            if new is not item:
+                if listed is value:
+                    listed = list(value)
+                listed[index] = new
+        return listed
+    return value
+
+
+def _defaulted(default: Any, schema: Mapping[str, Any]) -> Any:
+    """A copy of a schema's ``default`` with the defaults inside it applied (pruning came before it)."""
+    value = copy.deepcopy(default)
+    _default(value, schema)
+    return value
 
 
 def _default(value: Any, schema: Mapping[str, Any] | None) -> None:
