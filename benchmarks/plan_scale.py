@@ -2,6 +2,7 @@
 
     python benchmarks/plan_scale.py                      # 100, 1,000 and 5,000 topics
     python benchmarks/plan_scale.py --topics 1000 10000  # any sizes; 10,000 is opt-in (slow)
+    python benchmarks/plan_scale.py --topics 1000 --speedups-apart  # what each SDK replacement saves
 
 For each size it generates a prod stack whose catalog has N topics and N/5 services (each
 producing one topic and consuming two), then, in this one process, under one garbage-collector
@@ -178,6 +179,16 @@ def bare_sdk() -> Iterator[None]:
         yield
     finally:
         sdk_speedups.ENABLED = True
+
+
+@contextlib.contextmanager
+def only_speedups(names: tuple[str, ...] | None) -> Iterator[None]:
+    """The SDK with only the speed-ups of these internals (None: all of them; empty: as released)."""
+    sdk_speedups.ONLY = None if names is None else frozenset(names)
+    try:
+        yield
+    finally:
+        sdk_speedups.ONLY = None
 
 
 # --- what is measured -----------------------------------------------------------------------------
@@ -377,6 +388,14 @@ class OutputFloor:
                                         allow_unicode=True))  # fmt: skip
 
 
+def compiled(schemas: CrdSchemas) -> CrdSchemas:
+    """The schemas with every version's validators compiled now (the floors' validators are built
+    beforehand; ``check`` and ``plan`` compile those they use when they first use them)."""
+    for version in schemas._versions.values():
+        _ = version.validator, version.cel  # compiled on first use, kept
+    return schemas
+
+
 def check_floor(files: list[Path], schemas: CrdSchemas, *, full: bool = False) -> None:
     """Parse the files with libyaml and validate their Strimzi objects with the compiled validators
     (with ``full``, as ``check`` validates them: API-server view, metadata, CEL; ``CrdSchemas.validate``)."""
@@ -448,7 +467,7 @@ class Scale:
         config, secret_keys = project.stack_config(STACK)
         recording = run_main(project.directory, project.main, project.name, STACK, config=config,
                              secret_keys=secret_keys)  # fmt: skip
-        floor = OutputFloor.of(recording, CrdSchemas.load(crd_dir))
+        floor = OutputFloor.of(recording, compiled(CrdSchemas.load(crd_dir)))
         manifests = sorted((root / "plan" / MANIFESTS_DIR).rglob("*.yaml"))
         return cls(topics, root, crd_dir, project, recording, floor, manifests)
 
@@ -462,7 +481,7 @@ class Scale:
         plan = plan_argv(self.project, self.root / "plan", self.crd_dir)
         check = ["check", "--env", "prod", str(self.root / "plan" / MANIFESTS_DIR), "--crds", str(self.crd_dir),
                  "--project-dir", str(PROJECT_DIR)]  # fmt: skip
-        schemas = CrdSchemas.load(self.crd_dir)
+        schemas = compiled(CrdSchemas.load(self.crd_dir))
         t = self.timings
         timed(t["plan"], lambda: run_cli(plan))
         with bare_sdk():
@@ -526,6 +545,32 @@ def report(result: Result, reference: Result | None, memory: tuple[int, float] |
     return "\n".join(lines)
 
 
+SPEEDUPS_APART: dict[str, tuple[str, ...] | None] = {
+    "released SDK": (),
+    "_get_stack_trace": ("_get_stack_trace",),
+    "wait_for_rpcs": ("wait_for_rpcs",),
+    "create_urn, collapse_alias_to_urn": ("create_urn", "collapse_alias_to_urn"),
+    "all": None,
+}
+
+
+def speedups_apart(scale: Scale, repeats: int) -> str:
+    """The payload floor of one size with each of the tooling's SDK replacements alone (for an
+    upstream report: what each SDK internal costs this resource graph), rounds interleaved."""
+    timings = {name: Timing() for name in SPEEDUPS_APART}
+    program = payload_floor_program(scale.recording)
+    for _ in range(repeats):
+        for name, names in SPEEDUPS_APART.items():
+            with only_speedups(names):
+                timed(timings[name], lambda: run_program(program, "replay", STACK))
+    released = min(timings["released SDK"].cpu)
+    lines = [f"== payload floor of {scale.topics:,} topics, each SDK replacement alone (cpu, min of {repeats})"]
+    for name, timing in timings.items():
+        saved = released - min(timing.cpu)
+        lines.append(f"  {name:<36} {min(timing.cpu):6.2f} s   saved {saved:5.2f} s ({saved / released:4.0%})")
+    return "\n".join(lines)
+
+
 def rss_probe(argv: list[str]) -> int:
     """Run the plan command once and print this process's peak RSS (KB): see :func:`peak_rss_mb`.
 
@@ -551,6 +596,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topics", type=int, nargs="+", default=list(SIZES), help="catalog sizes (services: N/5)")
     parser.add_argument("--crds", type=Path, default=CRD_DIR, help="Strimzi CRD directory")
     parser.add_argument("--repeats", type=int, default=REPEATS, help=f"rounds of measurements (default {REPEATS})")
+    parser.add_argument(
+        "--speedups-apart", action="store_true", help="only the payload floor with each SDK replacement alone"
+    )
     args = parser.parse_args(arguments)
     print(
         f"python {sys.version.split()[0]}, pulumi {metadata.version('pulumi')}, libyaml {yaml.__with_libyaml__}, "
@@ -560,6 +608,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as directory, tuned_collector():
         root = Path(directory)
         sizes = [Scale.prepare(topics, args.crds, root / str(topics)) for topics in sorted(set(args.topics))]
+        if args.speedups_apart:
+            for size in sizes:
+                print(speedups_apart(size, args.repeats), flush=True)
+            return 0
         for _ in range(args.repeats):  # every size in every round: drift on a shared machine hits all alike
             for size in sizes:
                 size.run_once()

@@ -123,6 +123,16 @@ def test_the_internals_are_replaced_only_during_a_run(speedups: Callable[[bool],
     assert [getattr(module, name) for module, name in INTERNALS] == originals
 
 
+def test_a_measurement_can_replace_one_internal_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sdk_speedups, "ONLY", frozenset({"wait_for_rpcs"}))
+    originals = [getattr(module, name) for module, name in INTERNALS]
+    during: list[list[object]] = []
+    run_program(lambda: during.append([getattr(module, name) for module, name in INTERNALS]), "project", "test")
+    replaced = [name for (_, name), seen, original in zip(INTERNALS, during[0], originals, strict=True)
+                if seen is not original]  # fmt: skip
+    assert replaced == ["wait_for_rpcs"]
+
+
 def test_another_sdk_release_keeps_the_sdk_internals(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sdk_speedups, "TESTED_PULUMI_RELEASES", ("0.0.0",))
     originals = [getattr(module, name) for module, name in INTERNALS]

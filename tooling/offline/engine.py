@@ -374,9 +374,11 @@ def tuned_collector(*, collect: bool = True) -> Iterator[None]:
     Whatever the block does to the collector (a program may tune it too) is undone on the way out:
     thresholds restored; objects frozen in the block unfrozen by the outermost block (unfreezing
     is all or nothing, so an inner block would unfreeze what an outer one froze)."""
-    previous, frozen = gc.get_threshold(), gc.get_freeze_count()
-    outermost = _Tuning.depth == 0
+    previous, outermost = gc.get_threshold(), _Tuning.depth == 0
     tune = TUNE_COLLECTOR and outermost
+    # Counting frozen objects walks them all (tens of milliseconds with a large frozen heap): only
+    # an outermost block that does not tune needs the count.
+    frozen = gc.get_freeze_count() if outermost and not tune else 0
     if tune:
         if collect:
             gc.collect()

@@ -1,4 +1,4 @@
-"""Two Pulumi SDK internals replaced, for offline runs only, by equivalents that cost less.
+"""Four Pulumi SDK internals replaced, for offline runs only, by equivalents that cost less.
 
 The offline engine records what a program registers; it never reads the source positions the SDK
 attaches to registrations, and it only needs the SDK to wait until every output has settled.
@@ -16,9 +16,14 @@ program runs in the offline engine (:func:`sdk_speedups`):
   rounds. The replacement registers one callback per output and wakes when all of them are done or
   one has failed, then does what a round of the original does (re-raise a failure, put unfinished
   outputs back, pick up outputs created meanwhile).
+- ``pulumi.runtime.resource.create_urn`` builds a URN from about eight outputs (``Output.all``, two
+  ``apply`` calls, ``from_input`` per part) and ``collapse_alias_to_urn`` (in ``pulumi.runtime.resource``
+  and ``pulumi.resource``) does the same for every alias; where the parts are plain strings and the
+  parent is a resource or none, the replacements compute the same URN in one output (depending on the
+  parent's URN, as the original does); anything else goes to the SDK's own function.
 
-Neither changes what is registered: a test plans the stacks with and without them and compares
-the recordings. With any other SDK release the originals stay in place.
+None changes what is registered: a test plans the stacks with and without them and compares the
+recordings. With any other SDK release the originals stay in place.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ from .. import TESTED_PULUMI_RELEASES
 
 ENABLED = True
 """Whether offline runs use the speed-ups (tests and benchmarks/plan_scale.py switch them off)."""
+ONLY: frozenset[str] | None = None
+"""The names of the internals to replace (None: all); ``plan_scale.py --speedups-apart`` measures
+each alone."""
 
 
 def supported() -> bool:
@@ -52,7 +60,7 @@ def supported() -> bool:
 
 @contextmanager
 def sdk_speedups() -> Iterator[bool]:
-    """Replace the two internals while the block runs (when :data:`ENABLED` and :func:`supported`);
+    """Replace the internals while the block runs (when :data:`ENABLED` and :func:`supported`);
     yields whether they were replaced."""
     if not (ENABLED and supported()):
         yield False
@@ -64,6 +72,7 @@ def sdk_speedups() -> Iterator[bool]:
         (runtime_resource, "collapse_alias_to_urn", _collapse_alias_to_urn),
         (sdk_resource, "collapse_alias_to_urn", _collapse_alias_to_urn),
     ]
+    replaced = [(module, name, replacement) for module, name, replacement in replaced if ONLY is None or name in ONLY]
     originals = [(module, name, getattr(module, name)) for module, name, _ in replaced]
     for module, name, replacement in replaced:
         setattr(module, name, replacement)

@@ -70,13 +70,24 @@ class SchemaViolation:
 
 @dataclass(frozen=True)
 class CrdVersion:
-    """One served version of a CRD: what validates its objects."""
+    """One served version of a CRD: what validates its objects (compiled when first used: a run
+    that meets a few kinds compiles a few)."""
 
     schema: dict[str, Any]
     """The version's ``openAPIV3Schema`` as written."""
-    validator: Draft202012Validator
-    cel: CelValidator | None
+    strict: dict[str, Any]
+    """The schema tightened (:func:`strict_schema`)."""
     namespaced: bool
+
+    @functools.cached_property
+    def validator(self) -> Draft202012Validator:
+        """The tightened schema's validator."""
+        return Draft202012Validator(self.strict)
+
+    @functools.cached_property
+    def cel(self) -> CelValidator | None:
+        """The version's CEL rules, compiled (None when it has none)."""
+        return CelValidator.from_schema(self.schema)
 
 
 class CrdSchemas:
@@ -89,8 +100,9 @@ class CrdSchemas:
     @classmethod
     @functools.cache
     def load(cls, directory: Path) -> CrdSchemas:
-        """Read every CustomResourceDefinition in ``directory`` (``*.yaml``) and compile its CEL rules;
-        cached per directory for the life of the process, and on disk (see :func:`_cache_path`)."""
+        """Read every CustomResourceDefinition in ``directory`` (``*.yaml``); each version's validators
+        are compiled when first used. Cached per directory for the life of the process, and on disk
+        (see :func:`_cache_path`)."""
         files = [(path.name, path.read_bytes()) for path in sorted(directory.glob("*.yaml"))]
         cache = _cache_path(files)
         served = _read_cache(cache) if cache is not None else None
@@ -99,12 +111,7 @@ class CrdSchemas:
             if cache is not None:
                 _write_cache(cache, served)
         versions = {
-            (entry["apiVersion"], entry["kind"]): CrdVersion(
-                schema=entry["schema"],
-                validator=Draft202012Validator(entry["strict"]),
-                cel=CelValidator.from_schema(entry["schema"]),
-                namespaced=entry["namespaced"],
-            )
+            (entry["apiVersion"], entry["kind"]): CrdVersion(entry["schema"], entry["strict"], entry["namespaced"])
             for entry in served["versions"]
         }
         if not versions:
