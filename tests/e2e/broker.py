@@ -13,10 +13,8 @@ certificate principal. Nothing else is allowed until an ACL says so.
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -26,17 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .jvm import log_tail, start_java, stop_group
 from .tls import BROKER_COMMON_NAME, CertificateAuthorities, KeyPair
-from .toolchain import PROJECT_DIR, Toolchain
+from .toolchain import Toolchain
 
 ADMIN_USER = "admin"
 STORAGE_TOOL = "kafka.tools.StorageTool"
 BROKER_MAIN = "kafka.Kafka"
 START_TIMEOUT_S = 120
-STOP_TIMEOUT_S = 30
 HEAP = ("-Xms256m", "-Xmx768m")
-# INFO to stdout (captured in broker.log), authorizer denials included.
-LOG4J2_PROPERTIES = PROJECT_DIR / "e2e" / "kafka" / "log4j2.properties"
 
 
 START_ATTEMPTS = 3
@@ -180,21 +176,8 @@ class KafkaBroker:
         )
         if formatted.returncode != 0:
             raise RuntimeError(f"kafka storage format failed:\n{formatted.stdout}\n{formatted.stderr}")
-        log = self.log.open("wb")
-        self.process = subprocess.Popen(
-            [
-                self.toolchain.java,
-                *HEAP,
-                f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES}",
-                "-cp",
-                self.classpath,
-                BROKER_MAIN,
-                str(properties),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=self.work,
-            start_new_session=True,
+        self.process = start_java(
+            self.toolchain, BROKER_MAIN, properties, heap=HEAP, classpath=self.classpath, log=self.log, work=self.work
         )
         self._wait_ready()
 
@@ -217,21 +200,12 @@ class KafkaBroker:
         raise RuntimeError(f"broker not ready after {START_TIMEOUT_S}s ({last}):\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """Stop the broker (SIGTERM, then SIGKILL after ``STOP_TIMEOUT_S``)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=STOP_TIMEOUT_S)
+        """Stop the broker (SIGTERM, then SIGKILL after ``jvm.STOP_TIMEOUT_S``)."""
+        stop_group(self.process)
 
     def log_tail(self, lines: int = 40) -> str:
         """The end of the broker's log (attached to failing e2e tests)."""
-        if not self.log.exists():
-            return "(no broker log)"
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return log_tail(self.log, lines, "(no broker log)")
 
     def sasl_config(self, user: str, password: str, **extra: Any) -> dict[str, Any]:
         """librdkafka (confluent-kafka) settings for a SCRAM-SHA-512 user over TLS."""

@@ -15,8 +15,6 @@ only after the herder's first tick, which joins the group; the log line confirms
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import time
 import urllib.error
@@ -27,14 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .broker import LOG4J2_PROPERTIES, KafkaBroker, free_port
+from .broker import KafkaBroker, free_port
+from .jvm import log_tail, start_java, stop_group
 from .toolchain import Toolchain
 
 CONNECT_MAIN = "org.apache.kafka.connect.cli.ConnectDistributed"
 # Connect and MirrorMaker connectors fit in a small heap; the machine is shared.
 HEAP = ("-Xms64m", "-Xmx384m")
 START_TIMEOUT_S = 120
-STOP_TIMEOUT_S = 30
 START_ATTEMPTS = 3
 REST_TIMEOUT_S = 30.0
 # AbstractCoordinator logs this (INFO) when the worker's group membership is complete.
@@ -197,22 +195,10 @@ class ConnectWorker:
         path = self.work / "connect-distributed.properties"
         path.write_text("".join(f"{k}={_escape(v)}\n" for k, v in sorted(self.properties().items())))
         path.chmod(0o600)  # it holds the user's password
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    self.toolchain.java,
-                    *HEAP,
-                    f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES}",
-                    "-cp",
-                    f"{self.toolchain.kafka_libs}/*",
-                    CONNECT_MAIN,
-                    str(path),
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.work,
-                start_new_session=True,
-            )
+        classpath = f"{self.toolchain.kafka_libs}/*"
+        self.process = start_java(
+            self.toolchain, CONNECT_MAIN, path, heap=HEAP, classpath=classpath, log=self.log, work=self.work
+        )
         self._wait_ready()
 
     def _wait_ready(self) -> None:
@@ -235,21 +221,12 @@ class ConnectWorker:
         raise ConnectError(f"connect worker not ready after {START_TIMEOUT_S}s ({last}):\n{self.log_tail()}")
 
     def stop(self) -> None:
-        """Stop the worker (SIGTERM, then SIGKILL after ``STOP_TIMEOUT_S``)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=STOP_TIMEOUT_S)
+        """Stop the worker (SIGTERM, then SIGKILL after ``jvm.STOP_TIMEOUT_S``)."""
+        stop_group(self.process)
 
     def log_tail(self, lines: int = 60) -> str:
         """The end of the worker's log (attached to failing e2e tests)."""
-        if not self.log.exists():
-            return "(no connect log)"
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return log_tail(self.log, lines, "(no connect log)")
 
     # REST API (https://kafka.apache.org/documentation/#connect_rest)
 
