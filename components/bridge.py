@@ -17,7 +17,7 @@ from .config.workloads import UserAuthentication, client_listener
 from .resources import StrimziResource
 from .specs.bridge import bridge_spec
 from .specs.clients import KafkaConnection
-from .strimzi import TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import ready_annotations
 from .user import KafkaUser, KafkaUserArgs
 
 BRIDGE_TYPE = "messaging-platform:kafka:Bridge"
@@ -103,10 +103,7 @@ class KafkaBridge(pulumi.ComponentResource):
                 "name": name,
                 "namespace": cluster.namespace,
                 "labels": dict(cluster.labels),
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(BRIDGE_READY_TIMEOUT_SECONDS),
-                },
+                "annotations": ready_annotations(BRIDGE_READY_TIMEOUT_SECONDS),
             },
             spec=bridge_spec(settings, connection),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[cluster.kafka, user]),

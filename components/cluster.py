@@ -17,13 +17,7 @@ from .operator import StrimziOperator
 from .resources import StrimziResource
 from .specs.kafka import kafka_spec, node_pool_spec
 from .specs.metrics import metrics_config_map_data
-from .strimzi import (
-    CLUSTER_LABEL,
-    TIMEOUT_ANNOTATION,
-    WAIT_FOR_ANNOTATION,
-    WAIT_FOR_READY,
-    managed_labels,
-)
+from .strimzi import CLUSTER_LABEL, managed_labels, ready_annotations
 from .topic import KafkaTopic, KafkaTopicArgs, guard_hook
 from .user import KafkaUser, KafkaUserArgs
 
@@ -118,10 +112,7 @@ class KafkaCluster(pulumi.ComponentResource):
                 "name": name,
                 "namespace": config.namespace,
                 "labels": dict(self.labels),
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(config.ready_timeout_seconds),
-                },
+                "annotations": ready_annotations(config.ready_timeout_seconds),
             },
             spec=kafka_spec(config, metrics_name),
             with_status=True,

@@ -17,14 +17,7 @@ from .config.errors import ConfigError
 from .config.resolve import ResolvedConnector
 from .resources import StrimziResource
 from .specs.connect import connect_spec, connector_spec
-from .strimzi import (
-    CLUSTER_LABEL,
-    CONNECT_REST_PORT,
-    TIMEOUT_ANNOTATION,
-    USE_CONNECTOR_RESOURCES_ANNOTATION,
-    WAIT_FOR_ANNOTATION,
-    WAIT_FOR_READY,
-)
+from .strimzi import CLUSTER_LABEL, CONNECT_REST_PORT, USE_CONNECTOR_RESOURCES_ANNOTATION, ready_annotations
 from .topic import DOMAIN_LABEL, KafkaTopic, KafkaTopicArgs, deletion_options
 from .user import KafkaUser, KafkaUserArgs
 
@@ -147,8 +140,7 @@ class KafkaConnect(pulumi.ComponentResource):
                 "labels": dict(cluster.labels),
                 "annotations": {
                     USE_CONNECTOR_RESOURCES_ANNOTATION: "true",
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(CONNECT_READY_TIMEOUT_SECONDS),
+                    **ready_annotations(CONNECT_READY_TIMEOUT_SECONDS),
                 },
             },
             spec=connect_spec(resolved, self.bootstrap_servers, cluster.cluster_ca_secret),
@@ -190,10 +182,7 @@ class KafkaConnect(pulumi.ComponentResource):
                 "name": connector.name,
                 "namespace": self.namespace,
                 "labels": labels,
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(CONNECTOR_READY_TIMEOUT_SECONDS),
-                },
+                "annotations": ready_annotations(CONNECTOR_READY_TIMEOUT_SECONDS),
             },
             spec=connector_spec(connector),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[connect]),

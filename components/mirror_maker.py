@@ -22,7 +22,7 @@ from .resources import StrimziResource
 from .specs.clients import CA_CERT_KEY, KafkaConnection
 from .specs.mirror_maker import mirror_maker2_spec
 from .specs.users import PASSWORD_KEY
-from .strimzi import TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import ready_annotations
 from .user import KafkaUser, KafkaUserArgs
 
 MIRROR_MAKER_TYPE = "messaging-platform:kafka:MirrorMaker2"
@@ -141,10 +141,7 @@ class KafkaMirrorMaker2(pulumi.ComponentResource):
                 "name": name,
                 "namespace": self.namespace,
                 "labels": dict(self._labels),
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(MIRROR_MAKER_READY_TIMEOUT_SECONDS),
-                },
+                "annotations": ready_annotations(MIRROR_MAKER_READY_TIMEOUT_SECONDS),
             },
             spec=mirror_maker2_spec(
                 flow=flow,

@@ -30,6 +30,13 @@ WAIT_FOR_ANNOTATION = "pulumi.com/waitFor"
 WAIT_FOR_READY = "condition=Ready"
 TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds"
 
+
+def ready_annotations(timeout_seconds: int) -> dict[str, str]:
+    """The annotations that make Pulumi wait, at most ``timeout_seconds``, for the operator to set the
+    resource's Ready condition."""
+    return {WAIT_FOR_ANNOTATION: WAIT_FOR_READY, TIMEOUT_ANNOTATION: str(timeout_seconds)}
+
+
 KINDS = (
     "Kafka",
     "KafkaNodePool",

@@ -13,7 +13,7 @@ from .config.resolve import kubernetes_topic_name
 from .resources import StrimziResource
 from .review import TopicContext, topic_change_findings
 from .specs.topics import topic_spec
-from .strimzi import CLUSTER_LABEL, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import CLUSTER_LABEL, ready_annotations
 
 if TYPE_CHECKING:
     from .cluster import KafkaCluster
@@ -80,10 +80,7 @@ class KafkaTopic(StrimziResource):
                 "name": args.resource_name or kubernetes_topic_name(args.kafka_name),
                 "namespace": cluster.namespace,
                 "labels": labels,
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(TOPIC_READY_TIMEOUT_SECONDS),
-                },
+                "annotations": ready_annotations(TOPIC_READY_TIMEOUT_SECONDS),
             },
             spec=topic_spec(args),
             opts=pulumi.ResourceOptions.merge(

@@ -16,7 +16,7 @@ from .config.catalog import Quotas
 from .config.resolve import ResolvedService
 from .resources import StrimziResource
 from .specs.users import PASSWORD_KEY, password_secret_name, user_spec
-from .strimzi import CLUSTER_LABEL, TIMEOUT_ANNOTATION, WAIT_FOR_ANNOTATION, WAIT_FOR_READY
+from .strimzi import CLUSTER_LABEL, ready_annotations
 
 if TYPE_CHECKING:
     from .cluster import KafkaCluster
@@ -108,10 +108,7 @@ class KafkaUser(pulumi.ComponentResource):
                 "name": args.user_name,
                 "namespace": cluster.namespace,
                 "labels": labels,
-                "annotations": {
-                    WAIT_FOR_ANNOTATION: WAIT_FOR_READY,
-                    TIMEOUT_ANNOTATION: str(USER_READY_TIMEOUT_SECONDS),
-                },
+                "annotations": ready_annotations(USER_READY_TIMEOUT_SECONDS),
             },
             spec=user_spec(args, owned),
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends),
