@@ -420,35 +420,17 @@ class Catalog:
         return catalog
 
     def _clashes(self) -> list[ConfigProblem]:
+        """A connector, topic or service declared in more than one file (each repeat, at its key)."""
         problems: list[ConfigProblem] = []
-        seen_topics: dict[str, str] = {}
-        seen_services: dict[str, str] = {}
-        seen_connectors: dict[str, str] = {}
+        first_file: dict[str, dict[str, str]] = {"connectors": {}, "topics": {}, "services": {}}
         for file, domain in self.domains.items():
-            for name in domain.connectors:
-                if name in seen_connectors:
-                    problems.append(
-                        ConfigProblem(
-                            join_path(f"{file}: ", ["connectors", name]), f"is also declared in {seen_connectors[name]}"
-                        )
-                    )
-                seen_connectors.setdefault(name, file)
-            for key in domain.topics:
-                if key in seen_topics:
-                    problems.append(
-                        ConfigProblem(
-                            join_path(f"{file}: ", ["topics", key]), f"is also declared in {seen_topics[key]}"
-                        )
-                    )
-                seen_topics.setdefault(key, file)
-            for name in domain.services:
-                if name in seen_services:
-                    problems.append(
-                        ConfigProblem(
-                            join_path(f"{file}: ", ["services", name]), f"is also declared in {seen_services[name]}"
-                        )
-                    )
-                seen_services.setdefault(name, file)
+            for section, names in (("connectors", domain.connectors), ("topics", domain.topics),
+                                   ("services", domain.services)):  # fmt: skip
+                for name in names:
+                    if name in first_file[section]:
+                        problems.append(ConfigProblem(join_path(f"{file}: ", [section, name]),
+                                                      f"is also declared in {first_file[section][name]}"))  # fmt: skip
+                    first_file[section].setdefault(name, file)
         return problems
 
 

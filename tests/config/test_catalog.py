@@ -159,6 +159,13 @@ def test_a_topic_declared_in_two_files_is_refused(tmp_path: Path) -> None:
     assert "also declared in catalog/more.yaml" in problems['catalog/orders.yaml: topics["orders.order-created.v1"]']
 
 
+def test_a_service_declared_in_two_files_is_refused_beside_its_topics(tmp_path: Path) -> None:
+    root = write_catalog(tmp_path, {"orders": domain(), "more": {**domain(), "domain": "more"}})
+    clashes = {path for path, message in problems_of(root).items() if "also declared in catalog/more.yaml" in message}
+    assert "catalog/orders.yaml: services.order-service" in clashes
+    assert any(path.startswith("catalog/orders.yaml: topics[") for path in clashes), clashes
+
+
 def test_a_missing_catalog_folder_is_a_config_error(tmp_path: Path) -> None:
     assert "does not exist" in problems_of(tmp_path)["catalog"]
 
