@@ -17,6 +17,11 @@ from confluent_kafka.admin import (
     ConfigResource,
     ResourcePatternType,
     ResourceType,
+    ScramCredentialInfo,
+    ScramMechanism,
+    UserScramCredentialAlteration,
+    UserScramCredentialDeletion,
+    UserScramCredentialUpsertion,
 )
 
 from .access import CLIENT_TIMEOUT_S
@@ -126,6 +131,34 @@ def scram_users(admin: AdminClient) -> dict[str, set[str]]:
         user: {str(info.mechanism.name).replace("_", "-") for info in d.scram_credential_infos}
         for user, d in described.items()
     }
+
+
+def set_scram_passwords(admin: AdminClient, passwords: Mapping[str, str], timeout: float = CLIENT_TIMEOUT_S) -> None:
+    """Give each user a SCRAM-SHA-512 credential (4096 iterations) with its password."""
+    info = ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096)
+    upserts: list[UserScramCredentialAlteration] = [
+        UserScramCredentialUpsertion(user, info, password.encode()) for user, password in passwords.items()
+    ]
+    if upserts:
+        for future in admin.alter_user_scram_credentials(upserts, request_timeout=timeout).values():
+            future.result(timeout)
+
+
+def delete_scram_users(
+    admin: AdminClient, users: Iterable[str], timeout: float = CLIENT_TIMEOUT_S, *, missing_ok: bool = False
+) -> None:
+    """Delete the users' SCRAM-SHA-512 credentials (``missing_ok``: a user without one is no error)."""
+    deletions: list[UserScramCredentialAlteration] = [
+        UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512) for user in users
+    ]
+    if not deletions:
+        return
+    for future in admin.alter_user_scram_credentials(deletions, request_timeout=timeout).values():
+        try:
+            future.result(timeout)
+        except Exception:
+            if not missing_ok:
+                raise
 
 
 _PULUMI_KAFKA_RESOURCE = {

@@ -13,16 +13,11 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import (
     AdminClient,
     NewTopic,
-    ScramCredentialInfo,
-    ScramMechanism,
-    UserScramCredentialAlteration,
-    UserScramCredentialDeletion,
-    UserScramCredentialUpsertion,
 )
 
 from .access import CLUSTER_DENIED, TOPIC_DENIED, Probe, run_probe
 from .broker import KafkaBroker
-from .inspect_broker import apply_acls, delete_acls, topics
+from .inspect_broker import apply_acls, delete_acls, delete_scram_users, set_scram_passwords, topics
 from .user_operator import AclBinding
 
 pytestmark = pytest.mark.e2e
@@ -37,9 +32,7 @@ def admin(broker: KafkaBroker) -> Iterator[AdminClient]:
     client.create_topics([NewTopic(TOPIC, 1, 1)])[TOPIC].result(30)
     yield client
     client.delete_topics([TOPIC])[TOPIC].result(30)
-    deletion: UserScramCredentialAlteration = UserScramCredentialDeletion(NO_ACLS_USER, ScramMechanism.SCRAM_SHA_512)
-    for future in client.alter_user_scram_credentials([deletion]).values():
-        future.result(30)
+    delete_scram_users(client, [NO_ACLS_USER], timeout=30)
 
 
 def _connect_errors(config: dict[str, Any]) -> list[str]:
@@ -71,11 +64,7 @@ def test_a_client_that_does_not_trust_the_cluster_ca_is_refused(broker: KafkaBro
 
 
 def test_an_authenticated_user_without_acls_can_do_nothing(broker: KafkaBroker, admin: AdminClient) -> None:
-    upsert: UserScramCredentialAlteration = UserScramCredentialUpsertion(
-        NO_ACLS_USER, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), b"no-acls-password"
-    )
-    for future in admin.alter_user_scram_credentials([upsert]).values():
-        future.result(30)
+    set_scram_passwords(admin, {NO_ACLS_USER: "no-acls-password"}, timeout=30)
     client = broker.sasl_config(NO_ACLS_USER, "no-acls-password")
     assert run_probe(Probe(NO_ACLS_USER, "produce", topic=TOPIC), client) == TOPIC_DENIED
     assert run_probe(Probe(NO_ACLS_USER, "describe-cluster-configs"), client) == CLUSTER_DENIED

@@ -32,11 +32,6 @@ from confluent_kafka import Consumer, ConsumerGroupTopicPartitions, Producer, To
 from confluent_kafka.admin import (
     AdminClient,
     NewTopic,
-    ScramCredentialInfo,
-    ScramMechanism,
-    UserScramCredentialAlteration,
-    UserScramCredentialDeletion,
-    UserScramCredentialUpsertion,
 )
 
 from messaging_platform_tools.offline.engine import Recording
@@ -106,11 +101,7 @@ class BrokerState:
             login = CertificateLogin(name)
         else:
             login = ScramLogin(name, f"p{secrets.token_urlsafe(24)}")
-            upsert: UserScramCredentialAlteration = UserScramCredentialUpsertion(
-                name, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), login.password.encode()
-            )
-            for future in self.admin.alter_user_scram_credentials([upsert]).values():
-                future.result(CLIENT_TIMEOUT_S)
+            inspect_broker.set_scram_passwords(self.admin, {name: login.password})
             self.scram_users.append(name)
         desired = acl_bindings(kafka_user)
         user = principal(kafka_user)
@@ -137,12 +128,7 @@ class BrokerState:
                 future.result(CLIENT_TIMEOUT_S)
         inspect_broker.delete_acls(self.admin, self.acls)
         inspect_broker.apply_acls(self.admin, self.restored_acls)
-        if self.scram_users:
-            deletions: list[UserScramCredentialAlteration] = [
-                UserScramCredentialDeletion(n, ScramMechanism.SCRAM_SHA_512) for n in self.scram_users
-            ]
-            for future in self.admin.alter_user_scram_credentials(deletions).values():
-                future.result(CLIENT_TIMEOUT_S)
+        inspect_broker.delete_scram_users(self.admin, self.scram_users)
 
 
 @pytest.fixture(scope="module")

@@ -24,11 +24,6 @@ from confluent_kafka.admin import (
     NewTopic,
     ResourcePatternType,
     ResourceType,
-    ScramCredentialInfo,
-    ScramMechanism,
-    UserScramCredentialAlteration,
-    UserScramCredentialDeletion,
-    UserScramCredentialUpsertion,
 )
 
 from . import inspect_broker
@@ -92,12 +87,7 @@ def _populate(admin: AdminClient) -> None:
         future.result(CLIENT_TIMEOUT_S)
     for future in admin.create_acls(ACLS, request_timeout=CLIENT_TIMEOUT_S).values():
         future.result(CLIENT_TIMEOUT_S)
-    info = ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096)
-    upserts: list[UserScramCredentialAlteration] = [
-        UserScramCredentialUpsertion(user, info, f"{user}-original".encode()) for user in USERS
-    ]
-    for future in admin.alter_user_scram_credentials(upserts, request_timeout=CLIENT_TIMEOUT_S).values():
-        future.result(CLIENT_TIMEOUT_S)
+    inspect_broker.set_scram_passwords(admin, {user: f"{user}-original" for user in USERS})
 
 
 def _clean(admin: AdminClient) -> None:
@@ -118,12 +108,7 @@ def _clean(admin: AdminClient) -> None:
     ]
     for future in admin.delete_acls(filters, request_timeout=CLIENT_TIMEOUT_S).values():
         future.result(CLIENT_TIMEOUT_S)
-    deletions: list[UserScramCredentialAlteration] = [
-        UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512) for user in USERS
-    ]
-    for future in admin.alter_user_scram_credentials(deletions, request_timeout=CLIENT_TIMEOUT_S).values():
-        with contextlib.suppress(Exception):  # already gone
-            future.result(CLIENT_TIMEOUT_S)
+    inspect_broker.delete_scram_users(admin, USERS, missing_ok=True)  # some may be gone already
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,6 @@ import pytest
 from confluent_kafka.admin import (
     AdminClient,
     NewTopic,
-    ScramCredentialInfo,
-    ScramMechanism,
-    UserScramCredentialAlteration,
-    UserScramCredentialDeletion,
-    UserScramCredentialUpsertion,
 )
 
 from messaging_platform.config.resolve import ResolvedCatalog
@@ -80,19 +75,9 @@ def passwords(broker: KafkaBroker, planned_users: dict[str, list[dict[str, Any]]
             future.result(CLIENT_TIMEOUT_S)
     existing_users = set(inspect_broker.scram_users(admin))
     users = {u["metadata"]["name"]: secrets.token_urlsafe(24) for u in planned_users["prod"]}
-    upserts: list[UserScramCredentialAlteration] = [
-        UserScramCredentialUpsertion(name, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password.encode())
-        for name, password in users.items()
-    ]
-    for future in admin.alter_user_scram_credentials(upserts).values():
-        future.result(CLIENT_TIMEOUT_S)
+    inspect_broker.set_scram_passwords(admin, users)
     yield users
-    deletions: list[UserScramCredentialAlteration] = [
-        UserScramCredentialDeletion(name, ScramMechanism.SCRAM_SHA_512) for name in sorted(set(users) - existing_users)
-    ]
-    if deletions:
-        for future in admin.alter_user_scram_credentials(deletions).values():
-            future.result(CLIENT_TIMEOUT_S)
+    inspect_broker.delete_scram_users(admin, sorted(set(users) - existing_users))
     if created:
         for future in admin.delete_topics(created).values():
             future.result(CLIENT_TIMEOUT_S)
