@@ -27,14 +27,14 @@ BootstrapAddress = Annotated[
 
 ClientAuthentication = Literal["scram-sha-512"]
 CLIENT_AUTHENTICATION: tuple[ClientAuthentication, ...] = ("scram-sha-512",)
+SaslMechanism = Literal["scram-sha-512", "scram-sha-256", "plain"]
+"""How a login to an external cluster authenticates (the platform's admin, MirrorMaker 2's user)."""
 
 
 class SaslConfig(ConfigModel):
     """How the platform itself authenticates to the cluster (an admin principal)."""
 
-    mechanism: Literal["scram-sha-512", "scram-sha-256", "plain"] = Field(
-        default="scram-sha-512", description="SASL mechanism."
-    )
+    mechanism: SaslMechanism = Field(default="scram-sha-512", description="SASL mechanism.")
     username: str = Field(min_length=1, description="User name of the admin principal.")
     password: SecretStr = Field(
         description="Password of the admin principal; a Pulumi secret "

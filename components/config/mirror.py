@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, model_validator
 
 from .base import ConfigModel, Problem, raise_problems
 from .cluster import ListenerName
+from .external import SaslMechanism
 from .kubernetes import DnsLabel, ResourceRequirements
 from .workloads import InlineLogging
 
@@ -31,9 +32,7 @@ class MirrorCredentials(ConfigModel):
     """The SASL user MirrorMaker 2 connects to an external cluster as (it must exist there, with the
     ACLs the plan lists)."""
 
-    mechanism: Literal["scram-sha-512", "scram-sha-256", "plain"] = Field(
-        default="scram-sha-512", description="SASL mechanism of the user."
-    )
+    mechanism: SaslMechanism = Field(default="scram-sha-512", description="SASL mechanism of the user.")
     username: str = Field(min_length=1, description="User name of MirrorMaker 2 on the external cluster.")
     password: SecretStr = Field(
         description="Its password; a Pulumi secret (`pulumi config set --secret --path "
