@@ -82,7 +82,7 @@ from messaging_platform_tools.offline.plan import (
 )
 from messaging_platform_tools.offline.project import PulumiProject
 from messaging_platform_tools.validation import object_meta
-from messaging_platform_tools.validation.crd_schema import CrdSchemas
+from messaging_platform_tools.validation.crd_schema import CrdSchemas, CrdVersion
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 CRD_DIR = PROJECT_DIR.parent / "shared" / "strimzi-1.2.0" / "crds"
@@ -172,18 +172,8 @@ def timed(timing: Timing, work: Callable[[], Any]) -> Any:
 
 
 @contextlib.contextmanager
-def bare_sdk() -> Iterator[None]:
-    """The SDK as released: the tooling's speed-ups (``sdk_speedups``) off."""
-    sdk_speedups.ENABLED = False
-    try:
-        yield
-    finally:
-        sdk_speedups.ENABLED = True
-
-
-@contextlib.contextmanager
 def only_speedups(names: tuple[str, ...] | None) -> Iterator[None]:
-    """The SDK with only the speed-ups of these internals (None: all of them; empty: as released)."""
+    """The SDK with only the speed-ups of these internals (None: all of them; empty: the SDK as released)."""
     sdk_speedups.ONLY = None if names is None else frozenset(names)
     try:
         yield
@@ -374,9 +364,7 @@ class OutputFloor:
     def run(self, out_dir: Path) -> None:
         """Validate and write, in a plain loop."""
         for obj, version in self.strimzi:
-            list(version.validator.iter_errors(obj))
-            if version.cel is not None:
-                version.cel.validate(obj)
+            validate_compiled(obj, version)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         out_dir.mkdir()
@@ -396,6 +384,13 @@ def compiled(schemas: CrdSchemas) -> CrdSchemas:
     return schemas
 
 
+def validate_compiled(obj: Any, version: CrdVersion) -> None:
+    """The floor's validation of one object: its version's tightened JSON Schema and CEL programs."""
+    list(version.validator.iter_errors(obj))
+    if version.cel is not None:
+        version.cel.validate(obj)
+
+
 def check_floor(files: list[Path], schemas: CrdSchemas, *, full: bool = False) -> None:
     """Parse the files with libyaml and validate their Strimzi objects with the compiled validators
     (with ``full``, as ``check`` validates them: API-server view, metadata, CEL; ``CrdSchemas.validate``)."""
@@ -405,9 +400,7 @@ def check_floor(files: list[Path], schemas: CrdSchemas, *, full: bool = False) -
             if version is not None and full:
                 schemas.validate(obj)
             elif version is not None:
-                list(version.validator.iter_errors(obj))
-                if version.cel is not None:
-                    version.cel.validate(obj)
+                validate_compiled(obj, version)
 
 
 def peak_rss_mb(project: PulumiProject, out_dir: Path, crd_dir: Path) -> float:
@@ -484,7 +477,7 @@ class Scale:
         schemas = compiled(CrdSchemas.load(self.crd_dir))
         t = self.timings
         timed(t["plan"], lambda: run_cli(plan))
-        with bare_sdk():
+        with only_speedups(()):  # the SDK as released
             timed(t["bare floor"], lambda: run_program(bare_floor_program(self.registrations), "floor", STACK))
             timed(t["payload floor"], lambda: run_program(payload_floor_program(self.recording), "replay", STACK))
         timed(t["payload floor, sped-up SDK"],

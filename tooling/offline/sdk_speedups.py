@@ -44,7 +44,7 @@ from pulumi.runtime.proto import source_pb2
 from .. import TESTED_PULUMI_RELEASES
 
 ENABLED = True
-"""Whether offline runs use the speed-ups (tests and benchmarks/plan_scale.py switch them off)."""
+"""Whether offline runs use the speed-ups (the tests switch them off)."""
 ONLY: frozenset[str] | None = None
 """The names of the internals to replace (None: all); ``plan_scale.py --speedups-apart`` measures
 each alone."""
