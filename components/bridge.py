@@ -12,8 +12,7 @@ from .cluster import KafkaCluster, internal_bootstrap
 from .config.acls import AclRule
 from .config.addons import ResolvedBridge
 from .config.bridge import BridgeSettings, bridge_user_name
-from .config.errors import ConfigError, ConfigProblem
-from .config.workloads import UserAuthentication, client_listener
+from .config.workloads import client_listener_or_error
 from .resources import StrimziResource
 from .specs.bridge import bridge_spec
 from .specs.clients import KafkaConnection
@@ -68,15 +67,11 @@ class KafkaBridge(pulumi.ComponentResource):
     """The bridge's KafkaUser (principal ``User:<name>``) and the Secret holding its credentials."""
 
     def __init__(self, name: str, args: KafkaBridgeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(BRIDGE_TYPE, name, None, opts)
         cluster, settings = args.cluster, args.settings
-        chosen = client_listener(cluster.config, settings.listener)
-        if isinstance(chosen, str):
-            where = f"KafkaBridge '{name}'.settings.listener"
-            raise ConfigError([ConfigProblem(where, f"cluster '{cluster.cluster_name}': {chosen}")], where)
-        listener_name, listener = chosen
-        assert listener.authentication is not None  # client_listener only chooses authenticated listeners
-        authentication: UserAuthentication = "tls" if listener.authentication.type == "tls" else "scram-sha-512"
+        listener_name, listener, authentication = client_listener_or_error(
+            f"KafkaBridge '{name}'.settings.listener", cluster.cluster_name, cluster.config, settings.listener
+        )  # before anything is registered
+        super().__init__(BRIDGE_TYPE, name, None, opts)
         self.user_name = args.user_name or bridge_user_name(name)
         user = KafkaUser(
             name,

@@ -15,8 +15,9 @@ from .cluster import KafkaCluster, internal_bootstrap
 from .config.acls import AclRule, MirrorFlow, mirror_source_acls, mirror_target_acls
 from .config.addons import ResolvedMirror
 from .config.errors import ConfigError, ConfigProblem
+from .config.listeners import ListenerConfig
 from .config.mirror import MirrorCredentials, MirrorMaker2Settings, connect_group, connect_topics, mirror_user_name
-from .config.workloads import UserAuthentication, client_listener
+from .config.workloads import UserAuthentication, client_listener_or_error
 from .external import ExternalKafkaCluster
 from .resources import StrimziResource
 from .specs.clients import CA_CERT_KEY, KafkaConnection
@@ -103,9 +104,19 @@ class KafkaMirrorMaker2(pulumi.ComponentResource):
     """Per external side: the ACLs its ``external_user`` must hold there (the platform creates none)."""
 
     def __init__(self, name: str, args: KafkaMirrorMaker2Args, opts: pulumi.ResourceOptions | None = None) -> None:
+        home = _home(name, args)  # the sides and their listeners are checked before anything is registered
+        sides: tuple[tuple[Role, MirrorCluster], ...] = (("source", args.source), ("target", args.target))
+        wanted: dict[Role, str | None] = {"source": args.settings.source_listener,
+                                          "target": args.settings.target_listener}  # fmt: skip
+        listeners = {
+            role: client_listener_or_error(
+                f"KafkaMirrorMaker2 '{name}'.settings.{role}Listener", side.cluster_name, side.config, wanted[role]
+            )
+            for role, side in sides
+            if isinstance(side, KafkaCluster)
+        }
         super().__init__(MIRROR_MAKER_TYPE, name, None, opts)
         self._name = name
-        home = _home(name, args)
         settings = args.settings
         flow = MirrorFlow(
             source_alias=_alias(args.source),
@@ -120,10 +131,8 @@ class KafkaMirrorMaker2(pulumi.ComponentResource):
         self._labels = dict(home.labels)
         self.users, self.external_acls = {}, {}
         acls: dict[Role, list[AclRule]] = {"source": mirror_source_acls(flow), "target": mirror_target_acls(flow)}
-        listeners: dict[Role, str | None] = {"source": settings.source_listener, "target": settings.target_listener}
         ready: list[pulumi.Resource] = []
         connections: dict[Role, KafkaConnection] = {}
-        sides: tuple[tuple[Role, MirrorCluster], ...] = (("source", args.source), ("target", args.target))
         for role, side in sides:
             if isinstance(side, KafkaCluster):
                 connections[role] = self._strimzi_side(
@@ -168,18 +177,12 @@ class KafkaMirrorMaker2(pulumi.ComponentResource):
         role: Role,
         cluster: KafkaCluster,
         acls: list[AclRule],
-        wanted: str | None,
+        chosen: tuple[str, ListenerConfig, UserAuthentication],
         *,
         password: PasswordOwner,
         ready: list[pulumi.Resource],
     ) -> KafkaConnection:
-        chosen = client_listener(cluster.config, wanted)
-        if isinstance(chosen, str):
-            where = f"KafkaMirrorMaker2 '{self._name}'.settings.{role}Listener"
-            raise ConfigError([ConfigProblem(where, f"cluster '{cluster.cluster_name}': {chosen}")], where)
-        listener_name, listener = chosen
-        assert listener.authentication is not None  # client_listener only chooses authenticated listeners
-        authentication: UserAuthentication = "tls" if listener.authentication.type == "tls" else "scram-sha-512"
+        listener_name, listener, authentication = chosen
         user_name = mirror_user_name(self._name, role)
         user = KafkaUser(
             f"{self._name}-{role}",

@@ -20,7 +20,7 @@ from .connect import ConnectConfig, secret_mount_path
 from .connectors import OVERRIDE_PREFIXES, config_references, sink_group
 from .errors import ConfigError, ConfigProblem, join_path
 from .resolve import ResolvedCatalog, ResolvedConnector, ResolvedTopic, resolve_topic
-from .workloads import client_listener
+from .workloads import client_listener, user_authentication
 
 if TYPE_CHECKING:
     from .base import Problem
@@ -109,8 +109,7 @@ def resolve_connect(
         problems.append(ConfigProblem(where, f"cluster '{cluster_name}': {chosen}", config.listener or cluster_name))
     else:
         listener, listener_config = chosen
-        if listener_config.authentication is not None and listener_config.authentication.type == "tls":
-            authentication = "tls"  # the user presents a certificate; else it logs in with SCRAM
+        authentication = user_authentication(listener_config)
     for needed, missing in (
         (target.authorization, "has no ACL authorizer; set authorization: {type: simple} to enforce Connect's ACLs"),
         (target.user_operator, "has no User Operator (entityOperator.userOperator.enabled) for Connect's user"),

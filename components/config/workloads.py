@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from .base import ConfigModel, Problem, raise_problems
 from .cluster import ClusterConfig
+from .errors import ConfigError, ConfigProblem
 from .listeners import ListenerConfig
 from .operator import LogLevel
 
@@ -74,6 +75,25 @@ def client_listener(cluster: ClusterConfig, wanted: str | None) -> tuple[str, Li
             if listener.authentication is not None and listener.authentication.type == authentication:
                 return name, listener
     return "has no internal TLS listener with scram-sha-512 or tls authentication for its clients"
+
+
+def user_authentication(listener: ListenerConfig) -> UserAuthentication:
+    """How a platform client's KafkaUser authenticates on a listener :func:`client_listener` chose: with
+    a certificate on a ``tls`` listener, else with SCRAM-SHA-512."""
+    authentication = listener.authentication
+    return "tls" if authentication is not None and authentication.type == "tls" else "scram-sha-512"
+
+
+def client_listener_or_error(
+    where: str, cluster_name: str, cluster: ClusterConfig, wanted: str | None
+) -> tuple[str, ListenerConfig, UserAuthentication]:
+    """:func:`client_listener` for a component's args: the listener, its config and how the client
+    authenticates there, or a :class:`ConfigError` at ``where``."""
+    chosen = client_listener(cluster, wanted)
+    if isinstance(chosen, str):
+        raise ConfigError([ConfigProblem(where, f"cluster '{cluster_name}': {chosen}")], where)
+    name, listener = chosen
+    return name, listener, user_authentication(listener)
 
 
 def listener_problem(

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from messaging_platform import (
+    KafkaBridge,
+    KafkaBridgeArgs,
     KafkaCluster,
     KafkaClusterArgs,
     KafkaMirrorMaker2,
@@ -19,6 +21,8 @@ from messaging_platform import (
 )
 from messaging_platform.config import ConfigError, cluster_config, load_stack
 from messaging_platform.config.acls import MirrorFlow, mirror_source_acls, mirror_target_acls
+from messaging_platform.config.bridge import BridgeSettings
+from messaging_platform.config.mirror import MirrorMaker2Settings
 from messaging_platform.config.rebalance import RebalanceSettings
 from messaging_platform.specs.users import acl_spec
 from messaging_platform_tools.offline.engine import Recording, Registration
@@ -101,6 +105,22 @@ def test_the_bridge_connects_over_tls_as_its_user_after_it_exists(with_bridge: R
     assert with_bridge.outputs["bridges"] == {
         "storefront": {"url": "http://storefront-bridge-service.kafka.svc:8081", "userSecret": "storefront-bridge"}
     }
+
+
+def test_a_listener_the_bridge_cannot_use_is_refused_before_anything_of_it_is_registered(run: Run) -> None:
+    refused: list[str] = []
+
+    def program() -> None:
+        events = KafkaCluster("events", KafkaClusterArgs(config=cluster_config("dev")))
+        settings = BridgeSettings.model_validate({"listener": "nope"})
+        try:
+            KafkaBridge("storefront", KafkaBridgeArgs(cluster=events, acls=[], settings=settings))
+        except ConfigError as error:
+            refused.append(str(error))
+
+    recording = run(program)
+    assert refused and "KafkaBridge 'storefront'.settings.listener" in refused[0] and "no such listener" in refused[0]
+    assert not [r for r in recording.resources if r.name.startswith("storefront")]
 
 
 # MirrorMaker 2 between two Strimzi clusters
@@ -247,6 +267,27 @@ def test_the_component_refuses_sides_it_cannot_serve(run: Run) -> None:
 
     with pytest.raises(Exception, match="in different namespaces; MirrorMaker 2 reads both cluster CA Secrets"):
         run(program)
+
+
+@pytest.mark.parametrize("listener", ["source_listener", "target_listener"])
+def test_a_listener_the_mirror_cannot_use_is_refused_before_anything_of_it_is_registered(
+    run: Run, listener: str
+) -> None:
+    refused: list[str] = []
+
+    def program() -> None:
+        east = KafkaCluster("east", KafkaClusterArgs(config=cluster_config("dev")))
+        west = KafkaCluster("west", KafkaClusterArgs(config=cluster_config("dev", WEST)))
+        settings = MirrorMaker2Settings.model_validate({listener: "nope"})
+        try:
+            KafkaMirrorMaker2("dr", KafkaMirrorMaker2Args(source=east, target=west, topics=["orders.created.v1"],
+                                                          settings=settings))  # fmt: skip
+        except ConfigError as error:
+            refused.append(str(error))
+
+    recording = run(program)
+    assert refused and "no such listener" in refused[0]
+    assert not [r for r in recording.resources if r.name.startswith("dr")]
 
 
 # Rebalance
